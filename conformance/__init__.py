@@ -1,0 +1,1 @@
+"""Judge any implementation of the five cancel APIs against their contracts."""

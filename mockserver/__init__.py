@@ -1,0 +1,1 @@
+"""Stateful, spec-driven mock of five vendors' cancel-a-meeting APIs."""

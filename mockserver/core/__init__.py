@@ -1,0 +1,1 @@
+"""Vendor-neutral mock machinery: no HTTP framework, no vendor knowledge."""

@@ -1,0 +1,38 @@
+"""Time as the mock sees it: real time, or a frozen instant per session; relative fixture times."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+_RELATIVE = re.compile(r"^now(?:\s*([+-])\s*(\d+)\s*([smhdw]))?$|^([+-])(\d+)([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse RFC 3339 / ISO 8601 (a trailing Z allowed); naive values are taken as UTC."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def format_instant(value: datetime) -> str:
+    """RFC 3339 in UTC with a Z, to the second: the canonical time format of fixtures."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def relative(text: str, now: datetime) -> datetime | None:
+    """`now`, `now+2h`, `+2h`, `-30m`, `+1d` → an instant relative to `now`; anything else → None."""
+    match = _RELATIVE.match(text.strip())
+    if not match:
+        return None
+    sign, amount, unit = (match.group(1), match.group(2), match.group(3))
+    if sign is None and match.group(4):
+        sign, amount, unit = match.group(4), match.group(5), match.group(6)
+    if sign is None:
+        return now
+    delta = timedelta(**{_UNITS[unit]: int(amount)})
+    return now + delta if sign == "+" else now - delta

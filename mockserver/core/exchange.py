@@ -1,0 +1,59 @@
+"""The mock's own request and response: what a vendor rule sees and returns.
+
+The HTTP layer converts to and from these; vendor code never touches a socket or a framework.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Call:
+    """One vendor request, already routed, authenticated and validated against the spec."""
+
+    vendor: str
+    operation_id: str
+    method: str
+    path: str
+    path_params: Mapping[str, str]
+    query: Mapping[str, str]
+    headers: Mapping[str, str]  # lower-case names
+    body: Any
+    session: str
+    now: datetime
+    principal: Any = None
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A finished response. `body` is JSON-able data, text, bytes, or None for no body."""
+
+    status: int
+    body: Any = None
+    content_type: str | None = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def encoded(self) -> bytes:
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str) and not (self.content_type or "").endswith("json"):
+            return self.body.encode("utf-8")
+        return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
+
+    @staticmethod
+    def text(status: int, text: str, headers: Mapping[str, str] | None = None) -> Reply:
+        return Reply(status, text, "text/plain; charset=UTF-8", dict(headers or {}))
+
+    @staticmethod
+    def empty(status: int, headers: Mapping[str, str] | None = None) -> Reply:
+        return Reply(status, None, None, dict(headers or {}))

@@ -1,0 +1,229 @@
+"""All mock state, per session, behind one interface with atomic transactions.
+
+A session is an isolated copy of every vendor's records, seeded from the fixtures on first use.
+`Store.transact(session, fn)` runs `fn` against a transaction view; staged writes and outbox
+entries become visible together when `fn` returns, and vanish if it raises. Vendor rules only
+see `Records` (one vendor's slice of a transaction), so another store — SQLite shared by worker
+processes, or a networked one — can replace `MemoryStore` without touching any rule.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from mockserver.core.clock import utcnow
+
+T = TypeVar("T")
+Record = dict[str, Any]
+# vendor -> collection -> key -> record
+StateTree = dict[str, dict[str, dict[str, Record]]]
+# Builds a session's initial state for the session's "now" (relative fixture times resolve then).
+Seeder = Callable[[datetime], StateTree]
+
+
+def _copy(value: T) -> T:
+    return copy.deepcopy(value)
+
+
+@dataclass
+class OutboxEntry:
+    """A notification the real vendor would have sent (mail, webhook, calendar update)."""
+
+    time: str
+    vendor: str
+    kind: str
+    payload: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"time": self.time, "vendor": self.vendor, "kind": self.kind, "payload": self.payload}
+
+
+class Transaction(Protocol):
+    now: datetime
+
+    def get(self, vendor: str, collection: str, key: str) -> Record | None: ...
+    def all(self, vendor: str, collection: str) -> list[Record]: ...
+    def put(self, vendor: str, collection: str, key: str, record: Record) -> None: ...
+    def delete(self, vendor: str, collection: str, key: str) -> None: ...
+    def emit(self, vendor: str, kind: str, payload: dict[str, Any]) -> None: ...
+
+
+class Records:
+    """One vendor's view of a transaction: the only state API vendor rules use."""
+
+    def __init__(self, tx: Transaction, vendor: str) -> None:
+        self._tx = tx
+        self.vendor = vendor
+
+    @property
+    def now(self) -> datetime:
+        return self._tx.now
+
+    def get(self, collection: str, key: str | int) -> Record | None:
+        return self._tx.get(self.vendor, collection, str(key))
+
+    def all(self, collection: str) -> list[Record]:
+        return self._tx.all(self.vendor, collection)
+
+    def put(self, collection: str, key: str | int, record: Record) -> None:
+        self._tx.put(self.vendor, collection, str(key), record)
+
+    def delete(self, collection: str, key: str | int) -> None:
+        self._tx.delete(self.vendor, collection, str(key))
+
+    def emit(self, kind: str, payload: dict[str, Any]) -> None:
+        """Record a notification (mail, webhook, ics) in the session's outbox instead of sending it."""
+        self._tx.emit(self.vendor, kind, payload)
+
+
+class Store(Protocol):
+    def transact(self, session: str, fn: Callable[[Transaction], T]) -> T: ...
+    def reset(self, session: str | None = None) -> None: ...
+    def sessions(self) -> list[str]: ...
+    def snapshot(self, session: str, vendor: str | None = None) -> StateTree: ...
+    def outbox(self, session: str) -> list[OutboxEntry]: ...
+    def clear_outbox(self, session: str) -> None: ...
+    def frozen_at(self, session: str) -> datetime | None: ...
+    def freeze(self, session: str, instant: datetime | None) -> None: ...
+    def add_records(self, session: str, tree: StateTree) -> None: ...
+    def seed(self, tree_for: Seeder) -> None: ...
+
+
+@dataclass
+class _Session:
+    state: StateTree
+    frozen: datetime | None = None
+    outbox: list[OutboxEntry] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _MemoryTransaction:
+    def __init__(self, session: _Session, now: datetime) -> None:
+        self._session = session
+        self.now = now
+        self._writes: dict[tuple[str, str, str], Record | None] = {}
+        self._emitted: list[OutboxEntry] = []
+
+    def _live(self, vendor: str, collection: str) -> dict[str, Record]:
+        return self._session.state.get(vendor, {}).get(collection, {})
+
+    def get(self, vendor: str, collection: str, key: str) -> Record | None:
+        staged = (vendor, collection, key)
+        if staged in self._writes:
+            record = self._writes[staged]
+            return None if record is None else _copy(record)
+        found = self._live(vendor, collection).get(key)
+        return None if found is None else _copy(found)
+
+    def all(self, vendor: str, collection: str) -> list[Record]:
+        keys = list(self._live(vendor, collection))
+        keys += [k for (v, c, k) in self._writes if v == vendor and c == collection and k not in keys]
+        found = (self.get(vendor, collection, key) for key in keys)
+        return [record for record in found if record is not None]
+
+    def put(self, vendor: str, collection: str, key: str, record: Record) -> None:
+        self._writes[(vendor, collection, key)] = _copy(record)
+
+    def delete(self, vendor: str, collection: str, key: str) -> None:
+        self._writes[(vendor, collection, key)] = None
+
+    def emit(self, vendor: str, kind: str, payload: dict[str, Any]) -> None:
+        from mockserver.core.clock import format_instant
+
+        self._emitted.append(OutboxEntry(format_instant(self.now), vendor, kind, _copy(payload)))
+
+    def commit(self) -> None:
+        for (vendor, collection, key), record in self._writes.items():
+            records = self._session.state.setdefault(vendor, {}).setdefault(collection, {})
+            if record is None:
+                records.pop(key, None)
+            else:
+                records[key] = record
+        self._session.outbox.extend(self._emitted)
+
+
+class MemoryStore:
+    """In-process store: one lock per session, copy-on-write transactions."""
+
+    def __init__(self, seeder: Seeder | None = None) -> None:
+        self._seeder: Seeder = seeder or (lambda _now: {})
+        self._sessions: dict[str, _Session] = {}
+        self._guard = threading.Lock()
+
+    def seed(self, tree_for: Seeder) -> None:
+        with self._guard:
+            self._seeder = tree_for
+            self._sessions.clear()
+
+    def _session(self, name: str) -> _Session:
+        with self._guard:
+            found = self._sessions.get(name)
+            if found is None:
+                found = self._sessions[name] = _Session(state=self._seeder(utcnow()))
+            return found
+
+    def _now(self, session: _Session) -> datetime:
+        return session.frozen or utcnow()
+
+    def transact(self, session: str, fn: Callable[[Transaction], T]) -> T:
+        current = self._session(session)
+        with current.lock:
+            tx = _MemoryTransaction(current, self._now(current))
+            result = fn(tx)
+            tx.commit()
+            return result
+
+    def reset(self, session: str | None = None) -> None:
+        with self._guard:
+            if session is None:
+                self._sessions.clear()
+            else:
+                self._sessions.pop(session, None)
+
+    def sessions(self) -> list[str]:
+        with self._guard:
+            return sorted(self._sessions)
+
+    def snapshot(self, session: str, vendor: str | None = None) -> StateTree:
+        current = self._session(session)
+        with current.lock:
+            tree = current.state if vendor is None else {vendor: current.state.get(vendor, {})}
+            return _copy(tree)
+
+    def outbox(self, session: str) -> list[OutboxEntry]:
+        current = self._session(session)
+        with current.lock:
+            return list(current.outbox)
+
+    def clear_outbox(self, session: str) -> None:
+        current = self._session(session)
+        with current.lock:
+            current.outbox.clear()
+
+    def frozen_at(self, session: str) -> datetime | None:
+        return self._session(session).frozen
+
+    def freeze(self, session: str, instant: datetime | None) -> None:
+        current = self._session(session)
+        with current.lock:
+            current.frozen = instant
+
+    def add_records(self, session: str, tree: StateTree) -> None:
+        current = self._session(session)
+        with current.lock:
+            for vendor, collections in tree.items():
+                for collection, records in collections.items():
+                    target = current.state.setdefault(vendor, {}).setdefault(collection, {})
+                    target.update(_copy(records))
+
+
+def iter_records(tree: Mapping[str, Mapping[str, Mapping[str, Record]]]) -> Iterator[tuple[str, str, Record]]:
+    for vendor, collections in tree.items():
+        for collection, records in collections.items():
+            for record in records.values():
+                yield vendor, collection, record

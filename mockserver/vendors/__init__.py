@@ -1,0 +1,24 @@
+"""The five vendors. Each folder has the same shape (see `plugin.py`); none imports another."""
+
+from __future__ import annotations
+
+import importlib
+
+from mockserver.vendors.plugin import Vendor
+
+NAMES = ("zoho", "graph", "meetbit", "cronofy", "meetergo")
+
+
+def load(names: tuple[str, ...] | list[str] | None = None) -> dict[str, Vendor]:
+    """The requested vendors (all five by default), in the canonical order."""
+    wanted = list(names) if names else list(NAMES)
+    unknown = [name for name in wanted if name not in NAMES]
+    if unknown:
+        raise ValueError(f"unknown vendor {', '.join(unknown)}; choose from {', '.join(NAMES)}")
+    loaded: dict[str, Vendor] = {}
+    for name in NAMES:
+        if name in wanted:
+            module = importlib.import_module(f"mockserver.vendors.{name}")
+            vendor: Vendor = module.VENDOR
+            loaded[name] = vendor
+    return loaded

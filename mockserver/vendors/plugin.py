@@ -1,0 +1,62 @@
+"""What every vendor folder provides: one `Vendor` value, built in its `__init__.py`.
+
+    mockserver/vendors/<name>/
+        __init__.py     VENDOR = Vendor(...)
+        auth.py         authenticate(call, records) -> principal | raise VendorError
+        rules.py        pure business rules: (state, command, now) -> result | raise VendorError
+        handlers.py     OPERATIONS: operationId -> (call, records) -> Reply  (thin)
+        errors.py       the ONLY place that builds this vendor's error bodies; failure(Failure) -> Reply
+        fixtures.yaml   default records: at least one per documented scenario
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mockserver.core.errors import Failure
+from mockserver.core.exchange import Call, Reply
+from mockserver.core.store import Record, Records
+
+Handler = Callable[[Call, Records], Reply]
+Authenticator = Callable[[Call, Records], Any]
+FailureRenderer = Callable[[Failure], Reply]
+
+MOCK_FIELD_PREFIX = "x-mock-"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A kind of record in fixtures and state.
+
+    `key` names the field that identifies a record. `schema` validates fixture records: either
+    `{"$ref": "#/components/schemas/X"}` into the vendor's spec, or an inline JSON Schema for
+    mock-only records such as credentials. Fields named `x-mock-*` are mock-only facts (never
+    shown to clients) and are not checked against the spec.
+    """
+
+    key: str
+    schema: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Vendor:
+    name: str
+    title: str
+    spec: str  # file name under specs/
+    collections: Mapping[str, Collection]
+    operations: Mapping[str, Handler]
+    authenticate: Authenticator
+    failure: FailureRenderer
+    fixtures: Path
+
+    def key_of(self, collection: str, record: Record) -> str:
+        return str(record[self.collections[collection].key])
+
+
+def public(record: Record) -> Record:
+    """The record as the vendor shows it: mock-only `x-mock-*` fields removed (top level)."""
+    return {key: value for key, value in record.items() if not key.startswith(MOCK_FIELD_PREFIX)}

@@ -1,0 +1,29 @@
+"""The OpenAPI descriptions, shipped as package data (`cancel_contracts.specs`)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DIRECTORY = Path(__file__).resolve().parent
+VENDORS = ("zoho", "graph", "meetbit", "cronofy", "meetergo")
+
+
+def path(name: str) -> Path:
+    """`zoho` or `zoho.yaml` → the spec file's path."""
+    return DIRECTORY / (name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    with path(name).open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.safe_load(handle)
+    return loaded
+
+
+def load(name: str) -> dict[str, Any]:
+    """The parsed spec (cached; treat as read-only)."""
+    return _load(name)
