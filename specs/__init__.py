@@ -13,7 +13,9 @@ VENDORS = ("zoho", "graph", "meetbit", "cronofy", "meetergo")
 
 
 def path(name: str) -> Path:
-    """`zoho` or `zoho.yaml` → the spec file's path."""
+    """`zoho` or `zoho.yaml` → the spec file's path; an absolute path is returned as it is."""
+    if Path(name).is_absolute():
+        return Path(name)
     return DIRECTORY / (name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
 
 

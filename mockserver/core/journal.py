@@ -1,0 +1,42 @@
+"""The request journal: what the mock was asked and what it answered, newest last, bounded."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    time: str
+    session: str
+    vendor: str
+    method: str
+    path: str
+    status: int
+    duration_ms: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Journal:
+    def __init__(self, limit: int = 10_000) -> None:
+        self._entries: deque[Entry] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+
+    def add(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self, session: str) -> list[Entry]:
+        with self._lock:
+            return [entry for entry in self._entries if entry.session == session]
+
+    def clear(self, session: str) -> None:
+        with self._lock:
+            kept = [entry for entry in self._entries if entry.session != session]
+            self._entries.clear()
+            self._entries.extend(kept)

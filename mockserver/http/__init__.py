@@ -1,0 +1,1 @@
+"""The only package that knows Connexion and Starlette: app factory, middleware, admin API."""

@@ -1,0 +1,71 @@
+"""The application factory: one Connexion `AsyncApp`, one `add_api` per vendor spec under `/<vendor>`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from connexion import AsyncApp
+from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
+from connexion.middleware.security import SecurityMiddleware
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+
+from cancel_contracts import specs
+from mockserver.http.admin import admin_endpoint
+from mockserver.http.endpoints import vendor_endpoint
+from mockserver.http.middleware import Gate, Recorder
+from mockserver.http.rendering import ErrorRenderer, handled_exceptions
+from mockserver.http.validation import VALIDATORS
+from mockserver.service import MockService
+
+NO_UI = SwaggerUIOptions(serve_spec=False, swagger_ui=False)
+# Connexion would enforce `security` itself and answer in its own format; `Gate` authenticates
+# each vendor's way instead, so Connexion's security middleware is left out of the stack.
+MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+
+
+def create_app(
+    vendors: Iterable[str] | None = None,
+    fixtures: Iterable[Path] = (),
+    *,
+    service: MockService | None = None,
+) -> AsyncApp:
+    """Build the mock. Pass `service` to share state with the caller (tests, the pytest plugin)."""
+    service = service or MockService(vendors, fixtures)
+    app = AsyncApp(
+        "mockserver",
+        specification_dir=str(specs.DIRECTORY),
+        swagger_ui_options=NO_UI,
+        middlewares=list(MIDDLEWARES),
+    )
+    for name, vendor in service.vendors.items():
+        app.add_api(
+            specs.path(vendor.spec),
+            base_path=f"/{name}",
+            name=name,
+            resolver=Resolver(function_resolver=lambda op, n=name: vendor_endpoint(service, n, op)),
+            validator_map=VALIDATORS,
+            validate_responses=False,
+            swagger_ui_options=NO_UI,
+        )
+    app.add_api(
+        specs.path("admin"),
+        base_path="/__admin",
+        name="admin",
+        resolver=Resolver(function_resolver=lambda op: admin_endpoint(service, op)),
+        validator_map=VALIDATORS,
+        swagger_ui_options=NO_UI,
+    )
+    renderer = ErrorRenderer(service)
+    for exception in handled_exceptions():
+        app.add_error_handler(exception, renderer)
+    app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, journal=service.journal)
+    app.add_middleware(Gate, position=MiddlewarePosition.BEFORE_VALIDATION, service=service)
+    app.service = service  # type: ignore[attr-defined]
+    return app
+
+
+def service_of(app: AsyncApp) -> MockService:
+    found: MockService = app.service  # type: ignore[attr-defined]
+    return found

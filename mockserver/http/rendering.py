@@ -1,0 +1,105 @@
+"""Every answer the mock sends goes through here: vendor replies, failures, admin errors.
+
+Exceptions from Connexion and Starlette (validation problems, unknown paths, wrong methods,
+unsupported media types, anything unexpected) become a vendor-neutral `Failure`, which the
+vendor owning the path renders in its own documented format. Nothing here writes a vendor body.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from connexion.exceptions import (
+    BadRequestProblem,
+    ExtraParameterProblem,
+    ProblemException,
+    UnsupportedMediaTypeProblem,
+)
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from mockserver.core.errors import Failure, FailureKind, VendorError
+from mockserver.core.exchange import Reply
+from mockserver.http.routing import ADMIN_PREFIX, prefix_of
+from mockserver.http.validation import SchemaViolation
+from mockserver.service import MockService
+
+log = logging.getLogger("mockserver")
+
+
+def to_response(reply: Reply) -> ConnexionResponse:
+    return ConnexionResponse(
+        status_code=reply.status,
+        body=reply.encoded(),
+        content_type=reply.content_type,
+        headers=dict(reply.headers),
+    )
+
+
+def admin_error(status: int, code: str, message: str) -> Reply:
+    return Reply(status, {"error": code, "message": message})
+
+
+def failure_of(exc: BaseException, method: str, path: str) -> Failure:
+    if isinstance(exc, SchemaViolation):
+        return exc.failure
+    if isinstance(exc, UnsupportedMediaTypeProblem):
+        return Failure(FailureKind.UNSUPPORTED_MEDIA_TYPE, str(exc.detail))
+    if isinstance(exc, ExtraParameterProblem):
+        return Failure(FailureKind.INVALID_PARAMETER, str(exc.detail), reason="additionalProperties", location="query")
+    if isinstance(exc, BadRequestProblem):
+        detail = str(exc.detail or "")
+        kind = FailureKind.MISSING_BODY if "required" in detail.lower() and "body" in detail.lower() else FailureKind.INVALID_BODY
+        return Failure(kind, detail)
+    if isinstance(exc, ProblemException) and exc.status == 415:
+        return Failure(FailureKind.UNSUPPORTED_MEDIA_TYPE, str(exc.detail))
+    if isinstance(exc, HTTPException) and exc.status_code == 404:
+        return Failure(FailureKind.UNKNOWN_PATH, f"no operation at {method} {path}")
+    if isinstance(exc, HTTPException) and exc.status_code == 405:
+        return Failure(FailureKind.METHOD_NOT_ALLOWED, f"{method} is not allowed on {path}")
+    if isinstance(exc, HTTPException) and exc.status_code == 413:
+        return Failure(FailureKind.BODY_TOO_LARGE, "request body too large")
+    if isinstance(exc, HTTPException) and 400 <= exc.status_code < 500:
+        return Failure(FailureKind.INVALID_BODY, str(exc.detail))
+    return Failure(FailureKind.INTERNAL, f"{type(exc).__name__}: {exc}")
+
+
+class ErrorRenderer:
+    """One Connexion error handler for every exception type."""
+
+    def __init__(self, service: MockService) -> None:
+        self._service = service
+
+    def reply_for(self, exc: BaseException, method: str, path: str) -> Reply:
+        if isinstance(exc, VendorError):
+            return exc.reply
+        failure = failure_of(exc, method, path)
+        if failure.kind is FailureKind.INTERNAL:
+            log.error("unexpected error on %s %s", method, path, exc_info=exc)
+        prefix = prefix_of(path)
+        vendor = self._service.vendors.get(prefix)
+        if vendor is not None:
+            try:
+                return vendor.failure(failure)
+            except Exception:  # a vendor renderer must never turn an error into a traceback
+                log.exception("vendor %s failed to render %s", prefix, failure.kind)
+                return admin_error(500, "internal", "the mock failed to render an error")
+        status = {
+            FailureKind.UNKNOWN_PATH: 404,
+            FailureKind.METHOD_NOT_ALLOWED: 405,
+            FailureKind.UNSUPPORTED_MEDIA_TYPE: 415,
+            FailureKind.BODY_TOO_LARGE: 413,
+            FailureKind.INTERNAL: 500,
+        }.get(failure.kind, 400)
+        if prefix != ADMIN_PREFIX and failure.kind is FailureKind.UNKNOWN_PATH:
+            known = ", ".join(f"/{name}" for name in self._service.vendors)
+            return admin_error(404, failure.kind.value, f"{failure.message}; vendors are served under {known}")
+        return admin_error(status, failure.kind.value, failure.message)
+
+    async def __call__(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        return to_response(self.reply_for(exc, request.method, request.url.path))
+
+
+def handled_exceptions() -> list[Any]:
+    return [Exception, HTTPException, ProblemException, VendorError]

@@ -1,0 +1,97 @@
+"""Connexion's request validators, made to report *structured* failures.
+
+Connexion reports a schema violation as a problem+json string. Vendors need to know which field
+failed and why (Zoho: MANDATORY_NOT_FOUND vs INVALID_DATA; Meetbit: Laravel's per-field
+`errors`), so these subclasses raise `SchemaViolation` carrying a `Failure`. The JSON validator is
+also built once per operation instead of once per request.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+from functools import cached_property
+
+from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from jsonschema import Draft4Validator, ValidationError
+from starlette.types import Scope
+
+from mockserver.core.errors import Failure, FailureKind
+
+
+class SchemaViolation(BadRequestProblem):
+    """A request broke the spec; `failure` says where and how."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(detail=failure.message)
+        self.failure = failure
+
+
+def body_failure(error: ValidationError) -> Failure:
+    path: tuple[str | int, ...] = tuple(error.absolute_path)
+    reason = str(error.validator)
+    if reason == "required" and isinstance(error.instance, dict):
+        missing = [name for name in t.cast(list[str], error.validator_value) if name not in error.instance]
+        if missing:
+            path = (*path, missing[0])
+    elif reason == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(t.cast(dict[str, t.Any], error.schema).get("properties", {}))
+        extra = [name for name in error.instance if name not in allowed]
+        if extra:
+            path = (*path, extra[0])
+    return Failure(FailureKind.INVALID_BODY, error.message, path, reason, "body")
+
+
+class StructuredJSONBodyValidator(JSONRequestBodyValidator):
+    @cached_property
+    def _validator(self) -> Draft4RequestValidator:  # type: ignore[override]
+        return Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        raw = b"".join([message async for message in stream])
+        try:
+            text = raw.decode(self._encoding)
+        except UnicodeDecodeError as error:
+            raise SchemaViolation(Failure(FailureKind.MALFORMED_BODY, f"body is not {self._encoding}: {error}")) from error
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SchemaViolation(Failure(FailureKind.MALFORMED_BODY, f"body is not valid JSON: {error}")) from error
+
+    def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+        if body is None and not self._nullable:
+            raise SchemaViolation(Failure(FailureKind.MISSING_BODY, "request body is required"))
+        try:
+            self._validator.validate(body)
+        except ValidationError as error:
+            raise SchemaViolation(body_failure(error)) from error
+        return None
+
+
+class StructuredParameterValidator(ParameterValidator):  # type: ignore[misc]
+    _CHECKS = ("query", "path", "header", "cookie")
+
+    def validate_request(self, request: t.Any) -> None:
+        for location in self._CHECKS:
+            check = getattr(self, f"validate_{location}_parameter")
+            for param in self.parameters.get(location, []):
+                error = check(param, request)
+                if error:
+                    message = str(error).split("\n", 1)[0]
+                    reason = "required" if message.startswith("Missing ") else "schema"
+                    failure = Failure(FailureKind.INVALID_PARAMETER, message, (param["name"],), reason, location)
+                    raise SchemaViolation(failure)
+
+
+def _body_map() -> t.Any:
+    body = dict(VALIDATOR_MAP["body"])
+    body["*/*json"] = StructuredJSONBodyValidator
+    return type(VALIDATOR_MAP["body"])(body)
+
+
+VALIDATORS: dict[str, t.Any] = {"parameter": StructuredParameterValidator, "body": _body_map()}
+__all__ = ["VALIDATORS", "SchemaViolation", "body_failure"]

@@ -1,0 +1,129 @@
+"""The mock as one object: vendors, fixtures, store, journal. No HTTP here.
+
+`MockService` knows which vendors are served, loads and validates fixture files against each
+vendor's spec, seeds every new session from them, and runs vendor handlers inside one store
+transaction. The HTTP layer (`mockserver.http`) and the pytest plugin build on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openapi_schema_validator import OAS30WriteValidator
+
+from cancel_contracts import specs
+from mockserver.core.clock import utcnow
+from mockserver.core.exchange import Call, Reply
+from mockserver.core.fixtures import FixtureSet, merge, parse, read
+from mockserver.core.journal import Journal
+from mockserver.core.store import MemoryStore, Record, Records, StateTree, Store, Transaction
+from mockserver.vendors import load as load_vendors
+from mockserver.vendors.plugin import MOCK_FIELD_PREFIX, Vendor
+
+DEFAULT_SESSION = "default"
+
+
+class _RecordChecker:
+    """Validates fixture records against the schema each collection names in its vendor's spec."""
+
+    def __init__(self, vendors: dict[str, Vendor]) -> None:
+        self._validators: dict[tuple[str, str], Any] = {}
+        for vendor in vendors.values():
+            components = specs.load(vendor.spec).get("components", {})
+            for name, collection in vendor.collections.items():
+                if collection.schema:
+                    schema = {**collection.schema, "components": components}
+                    self._validators[(vendor.name, name)] = OAS30WriteValidator(schema)
+
+    def __call__(self, vendor: str, collection: str, record: Record) -> list[tuple[str, str]]:
+        validator = self._validators.get((vendor, collection))
+        if validator is None:
+            return []
+        visible = {k: v for k, v in record.items() if not k.startswith(MOCK_FIELD_PREFIX)}
+        return [
+            ("/".join(str(part) for part in error.absolute_path), error.message)
+            for error in sorted(validator.iter_errors(visible), key=lambda e: list(map(str, e.path)))
+        ]
+
+
+class MockService:
+    def __init__(
+        self,
+        vendors: Iterable[str | Vendor] | None = None,
+        fixture_files: Iterable[Path] = (),
+        store: Store | None = None,
+    ) -> None:
+        self.vendors: dict[str, Vendor] = load_vendors(list(vendors) if vendors else None)
+        self.journal = Journal()
+        self._check = _RecordChecker(self.vendors)
+        self.fixtures = FixtureSet()
+        for vendor in self.vendors.values():
+            self._merge_file(vendor.fixtures)
+        for path in fixture_files:
+            self._merge_file(Path(path))
+        self.store: Store = store or MemoryStore()
+        self.store.seed(self.fixtures.resolve)
+
+    # fixtures -----------------------------------------------------------------------------------
+    def _collections(self) -> dict[str, list[str]]:
+        return {name: list(vendor.collections) for name, vendor in self.vendors.items()}
+
+    def _key_of(self, vendor: str, collection: str, record: Record) -> str:
+        return self.vendors[vendor].key_of(collection, record)
+
+    def _merge_file(self, path: Path) -> None:
+        document, source = read(path)
+        self._merge(self.fixtures, document, source, utcnow())
+
+    def _merge(self, into: FixtureSet, document: Any, source: str, now: datetime) -> FixtureSet:
+        return merge(
+            into,
+            document,
+            source,
+            collections=self._collections(),
+            key_of=self._key_of,
+            check=self._check,
+            now=now,
+        )
+
+    def add_fixtures(self, session: str, text: str, source: str = "request body") -> dict[str, int]:
+        """Validate fixture records and add them to one session; returns counts per vendor."""
+        now = self.now(session)
+        staged = self._merge(FixtureSet(), parse(text, source), source, now)
+        tree = staged.resolve(now)
+        self.store.add_records(session, tree)
+        return {
+            vendor: sum(len(records) for records in collections.values())
+            for vendor, collections in tree.items()
+        }
+
+    # state ----------------------------------------------------------------------------------------
+    def now(self, session: str) -> datetime:
+        return self.store.frozen_at(session) or utcnow()
+
+    def state(self, session: str, vendor: str | None = None) -> StateTree:
+        return self.store.snapshot(session, vendor)
+
+    def run(self, vendor: str, session: str, fn: Callable[[Records], Reply]) -> Reply:
+        """Run `fn` atomically against one vendor's records in one session."""
+
+        def body(tx: Transaction) -> Reply:
+            return fn(Records(tx, vendor))
+
+        return self.store.transact(session, body)
+
+    def authenticate(self, call: Call) -> Any:
+        vendor = self.vendors[call.vendor]
+
+        def body(records: Records) -> Any:
+            return vendor.authenticate(call, records)
+
+        result: Any = self.store.transact(call.session, lambda tx: body(Records(tx, call.vendor)))
+        return result
+
+    def handle(self, call: Call) -> Reply:
+        handler = self.vendors[call.vendor].operations[call.operation_id]
+        return self.run(call.vendor, call.session, lambda records: handler(call, records))

@@ -1,0 +1,100 @@
+"""Meetbit operations: unpack the call → rules → records → Reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mockserver.core.errors import VendorError
+from mockserver.core.exchange import Call, Reply
+from mockserver.core.store import Record, Records
+from mockserver.vendors.meetbit import errors, rules
+from mockserver.vendors.meetbit.auth import Principal
+from mockserver.vendors.plugin import Handler, public
+
+# Inferred: the document shows the success message only as "<string>".
+CANCELLED = "Event canceled successfully."
+RETRIEVED = "Event retrieved successfully."
+
+
+def _headers(call: Call) -> dict[str, str]:
+    principal = call.principal
+    return principal.headers() if isinstance(principal, Principal) else {}
+
+
+def _with_headers(error: VendorError, headers: dict[str, str]) -> VendorError:
+    reply = error.reply
+    merged = Reply(reply.status, reply.body, reply.content_type, {**headers, **reply.headers})
+    return VendorError(merged, error.name)
+
+
+def _event(call: Call, records: Records) -> tuple[int, Record]:
+    """The live event named by the path, or 404."""
+    calendar_id = rules.integer_id(call.path_params.get("calendar_id", ""))
+    event_id = rules.integer_id(call.path_params.get("event_id", ""))
+    if calendar_id is None or event_id is None:
+        raise errors.not_found()
+    calendar = records.get("calendars", calendar_id)
+    event = records.get("events", event_id)
+    return event_id, rules.locate(calendar, event, calendar_id)
+
+
+def _guarded(handler: Callable[[Call, Records], Reply]) -> Handler:
+    """Every answer to an authenticated key carries its `RateLimit-*` headers."""
+
+    def run(call: Call, records: Records) -> Reply:
+        headers = _headers(call)
+        try:
+            reply = handler(call, records)
+        except VendorError as error:
+            raise _with_headers(error, headers) from None
+        return Reply(reply.status, reply.body, reply.content_type, {**headers, **reply.headers})
+
+    run.__name__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def _principal(call: Call) -> Principal:
+    principal = call.principal
+    if not isinstance(principal, Principal):
+        raise errors.unauthorized()
+    return principal
+
+
+def cancel_event(call: Call, records: Records) -> Reply:
+    """POST /api/public/v2.0/calendars/{calendar_id}/events/{event_id}/cancel"""
+    principal = _principal(call)
+    event_id, event = _event(call, records)
+    rules.mock_error(event)
+    body = call.body if isinstance(call.body, dict) else {}
+    cancel_note = rules.note(body.get("cancel_note"))
+    cancelled = rules.cancel(event, cancel_note, principal.user_id, call.now)
+    records.put("events", event_id, cancelled)
+    records.emit("webhook.events.deleted", {"id": cancelled["id"], "calendar_id": cancelled["calendar_id"]})
+    to = rules.recipients(cancelled)
+    if to:
+        records.emit(
+            "mail.cancellation",
+            {
+                "to": to,
+                "event_id": cancelled["id"],
+                "calendar_id": cancelled["calendar_id"],
+                "title": cancelled.get("title"),
+                "start": cancelled.get("start"),
+                "cancel_note": cancel_note,
+            },
+        )
+    return Reply(200, {"message": CANCELLED, "data": public(cancelled)})
+
+
+def get_event(call: Call, records: Records) -> Reply:
+    """GET /api/public/v2.0/calendars/{calendar_id}/events/{event_id}"""
+    _principal(call)
+    _event_id, event = _event(call, records)
+    return Reply(200, {"message": RETRIEVED, "data": public(event)})
+
+
+OPERATIONS: dict[str, Handler] = {
+    "cancelEvent": _guarded(cancel_event),
+    "getEvent": _guarded(get_event),
+}

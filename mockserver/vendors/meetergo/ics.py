@@ -1,0 +1,119 @@
+"""iCalendar (RFC 5545) text for meetergo's `ics` field, with iTIP (RFC 5546) methods.
+
+A cancellation is `METHOD:CANCEL`; cancelling the whole event adds `STATUS:CANCELLED`, uninviting
+single attendees must not (RFC 5546 §3.2.5). Lines end in CRLF and are folded at 75 octets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+PRODID = "-//meetergo//meetergo Platform API v4 (cancel-contracts mock)//EN"
+LINE_OCTETS = 75
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    sequence: int
+    start: datetime
+    end: datetime
+    stamp: datetime
+    summary: str
+    organizer: Person
+    attendees: Sequence[Person] = field(default_factory=tuple)
+    description: str = ""
+    location: str = ""
+    comment: str = ""
+
+
+def utc(value: datetime) -> str:
+    """`20250101T100000Z`: a DATE-TIME in UTC form."""
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def escape(text: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11)."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def param(value: str) -> str:
+    """A parameter value, quoted when it holds `:`, `;` or `,` (DQUOTE itself is not allowed)."""
+    clean = value.replace('"', "'").replace("\r", " ").replace("\n", " ")
+    return f'"{clean}"' if any(char in clean for char in ":;,") else clean
+
+
+def fold(line: str) -> list[str]:
+    """Split one content line into pieces of at most 75 octets, never inside a UTF-8 character."""
+    pieces: list[str] = []
+    current = ""
+    size = 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        limit = LINE_OCTETS if not pieces else LINE_OCTETS - 1  # continuations start with a space
+        if size + width > limit:
+            pieces.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    pieces.append(current)
+    return [pieces[0], *(" " + piece for piece in pieces[1:])]
+
+
+def _person(prop: str, person: Person, extra: str = "") -> str:
+    name = f";CN={param(person.name)}" if person.name else ""
+    return f"{prop}{name}{extra}:mailto:{person.email}"
+
+
+def render(event: Event, method: str, status: str | None) -> str:
+    """A VCALENDAR with one VEVENT. `status` None leaves STATUS out (uninviting attendees)."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        f"METHOD:{method}",
+        "BEGIN:VEVENT",
+        f"UID:{event.uid}",
+        f"DTSTAMP:{utc(event.stamp)}",
+        f"SEQUENCE:{event.sequence}",
+        f"DTSTART:{utc(event.start)}",
+        f"DTEND:{utc(event.end)}",
+        f"SUMMARY:{escape(event.summary)}",
+    ]
+    if status:
+        lines.append(f"STATUS:{status}")
+    if event.description:
+        lines.append(f"DESCRIPTION:{escape(event.description)}")
+    if event.location:
+        lines.append(f"LOCATION:{escape(event.location)}")
+    if event.comment:
+        lines.append(f"COMMENT:{escape(event.comment)}")
+    lines.append(_person("ORGANIZER", event.organizer))
+    partstat = "" if method == "CANCEL" else ";PARTSTAT=ACCEPTED"
+    lines.extend(
+        _person("ATTENDEE", person, f";ROLE=REQ-PARTICIPANT{partstat}") for person in event.attendees
+    )
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    folded = [piece for line in lines for piece in fold(line)]
+    return "\r\n".join(folded) + "\r\n"
+
+
+def unfold(text: str) -> list[str]:
+    """The content lines of `text` (CRLF + space/tab continuations joined)."""
+    return text.replace("\r\n ", "").replace("\r\n\t", "").split("\r\n")[:-1]
