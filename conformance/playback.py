@@ -92,7 +92,9 @@ def media_type(value: str | None) -> str:
 def check_response(expect: Expectation, response: httpx.Response) -> list[str]:
     problems: list[str] = []
     if response.status_code != expect.status:
-        problems.append(f"status: expected {expect.status}, got {response.status_code}: {response.text[:300]}")
+        problems.append(
+            f"status: expected {expect.status}, got {response.status_code}: {response.text[:300]}"
+        )
     actual_type = media_type(response.headers.get("content-type"))
     if expect.content_type is not None and actual_type != media_type(expect.content_type):
         problems.append(f"content-type: expected {expect.content_type}, got {actual_type or 'none'}")
@@ -126,7 +128,14 @@ def pick(document: Any, dotted: str) -> str:
 def curl_line(request: httpx.Request) -> str:
     parts = ["curl", "-i", "-X", request.method, shlex.quote(str(request.url))]
     for name, value in request.headers.items():
-        if name.lower() in ("host", "content-length", "accept-encoding", "connection", "user-agent", "accept"):
+        if name.lower() in (
+            "host",
+            "content-length",
+            "accept-encoding",
+            "connection",
+            "user-agent",
+            "accept",
+        ):
             continue
         parts += ["-H", shlex.quote(f"{name}: {value}")]
     if request.content:
@@ -134,11 +143,15 @@ def curl_line(request: httpx.Request) -> str:
     return " ".join(parts)
 
 
-def build_request(client: httpx.AsyncClient, base: str, step: Step, variables: dict[str, str], headers: dict[str, str]) -> httpx.Request:
+def build_request(
+    client: httpx.AsyncClient, base: str, step: Step, variables: dict[str, str], headers: dict[str, str]
+) -> httpx.Request:
     all_headers = {**headers, **fill_value(step.headers, variables)}
     url = base.rstrip("/") + fill(step.path, variables)
     if step.has_json:
-        return client.build_request(step.method, url, json=fill_value(step.json, variables), headers=all_headers)
+        return client.build_request(
+            step.method, url, json=fill_value(step.json, variables), headers=all_headers
+        )
     content = None if step.body is None else fill(step.body, variables).encode("utf-8")
     return client.build_request(step.method, url, content=content, headers=all_headers)
 
@@ -160,17 +173,25 @@ async def play(
         headers[SESSION_HEADER] = session
         if scenario.setup:
             seeded = await client.post(
-                admin_url.rstrip("/") + "/fixtures", json={scenario.vendor: scenario.setup}, headers={SESSION_HEADER: session}
+                admin_url.rstrip("/") + "/fixtures",
+                json={scenario.vendor: scenario.setup},
+                headers={SESSION_HEADER: session},
             )
             if seeded.status_code != 200:
-                return Outcome(scenario, "failed", [f"setup refused by the admin API: {seeded.status_code} {seeded.text[:500]}"])
+                return Outcome(
+                    scenario,
+                    "failed",
+                    [f"setup refused by the admin API: {seeded.status_code} {seeded.text[:500]}"],
+                )
     names.update(variables or {})
     curl = ""
     for index, step in enumerate(scenario.steps):
         try:
             request = build_request(client, base_url, step, names, headers)
         except MissingVariable as missing:
-            return Outcome(scenario, "skipped", reason=f"no value for {{{missing.args[0]}}} (add it to the fixtures map)")
+            return Outcome(
+                scenario, "skipped", reason=f"no value for {{{missing.args[0]}}} (add it to the fixtures map)"
+            )
         curl = curl_line(request)
         try:
             response = await client.send(request)
@@ -178,10 +199,17 @@ async def play(
             return Outcome(scenario, "failed", [f"step {index + 1}: request failed: {error}"], curl)
         problems = check_response(step.expect, response)
         if problems:
-            return Outcome(scenario, "failed", [f"step {index + 1} ({step.method} {request.url.path}): {p}" for p in problems], curl)
+            return Outcome(
+                scenario,
+                "failed",
+                [f"step {index + 1} ({step.method} {request.url.path}): {p}" for p in problems],
+                curl,
+            )
         for name, dotted in step.save.items():
             try:
                 names[name] = pick(response.json(), dotted)
             except (ValueError, KeyError, IndexError, TypeError):
-                return Outcome(scenario, "failed", [f"step {index + 1}: cannot read {dotted} from the response"], curl)
+                return Outcome(
+                    scenario, "failed", [f"step {index + 1}: cannot read {dotted} from the response"], curl
+                )
     return Outcome(scenario, "passed", curl=curl)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from mockserver.core.exchange import Reply
 
@@ -48,6 +49,10 @@ class Failure:
     field: tuple[str | int, ...] = ()
     reason: str = ""
     location: str = "body"  # body | path | query | header
+    value: Any = None  # the offending value, where there is one
+    method: str = ""  # the request's method and path (with the /<vendor> prefix removed)
+    path: str = ""
+    allowed: tuple[str, ...] = ()  # for METHOD_NOT_ALLOWED: the methods the path does accept
 
     @property
     def field_name(self) -> str:

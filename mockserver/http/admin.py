@@ -20,7 +20,9 @@ AdminOperation = Callable[[MockService, str, Any], Reply]
 
 
 def health(service: MockService, _session: str, _body: Any) -> Reply:
-    return Reply(200, {"status": "ok", "vendors": list(service.vendors), "sessions": service.store.sessions()})
+    return Reply(
+        200, {"status": "ok", "vendors": list(service.vendors), "sessions": service.store.sessions()}
+    )
 
 
 def reset(service: MockService, session: str, _body: Any) -> Reply:
@@ -45,7 +47,9 @@ def get_state(service: MockService, session: str, _body: Any) -> Reply:
 def get_vendor_state(service: MockService, session: str, body: Any) -> Reply:
     vendor = str(body)
     if vendor not in service.vendors:
-        return admin_error(404, "vendor_not_served", f"{vendor} is not served; served: {', '.join(service.vendors)}")
+        return admin_error(
+            404, "vendor_not_served", f"{vendor} is not served; served: {', '.join(service.vendors)}"
+        )
     return Reply(200, service.state(session, vendor))
 
 

@@ -51,7 +51,7 @@ def create_app(
         )
     app.add_api(
         specs.path("admin"),
-        base_path="/__admin",
+        base_path="",
         name="admin",
         resolver=Resolver(function_resolver=lambda op: admin_endpoint(service, op)),
         validator_map=VALIDATORS,
@@ -62,10 +62,10 @@ def create_app(
         app.add_error_handler(exception, renderer)
     app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, journal=service.journal)
     app.add_middleware(Gate, position=MiddlewarePosition.BEFORE_VALIDATION, service=service)
-    app.service = service  # type: ignore[attr-defined]
+    app.service = service
     return app
 
 
 def service_of(app: AsyncApp) -> MockService:
-    found: MockService = app.service  # type: ignore[attr-defined]
+    found: MockService = app.service
     return found

@@ -28,7 +28,9 @@ STATE_KEY = "cancel_contracts"
 
 
 def lower_headers(scope: Scope) -> dict[str, str]:
-    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", ())}
+    return {
+        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", ())
+    }
 
 
 def query_of(scope: Scope) -> dict[str, str]:
@@ -124,7 +126,9 @@ class Gate:
     async def _read_body(self, scope: Scope, receive: Receive, headers: dict[str, str]) -> bytes:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body:
-            raise SchemaViolation(Failure(FailureKind.BODY_TOO_LARGE, f"body of {declared} bytes exceeds {self.max_body}"))
+            raise SchemaViolation(
+                Failure(FailureKind.BODY_TOO_LARGE, f"body of {declared} bytes exceeds {self.max_body}")
+            )
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -135,7 +139,9 @@ class Gate:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                raise SchemaViolation(Failure(FailureKind.BODY_TOO_LARGE, f"body exceeds {self.max_body} bytes"))
+                raise SchemaViolation(
+                    Failure(FailureKind.BODY_TOO_LARGE, f"body exceeds {self.max_body} bytes")
+                )
             chunks.append(chunk)
             more = bool(message.get("more_body", False))
         body = b"".join(chunks)
@@ -143,7 +149,11 @@ class Gate:
             try:
                 json.loads(body.decode("utf-8"))
             except UnicodeDecodeError as error:
-                raise SchemaViolation(Failure(FailureKind.MALFORMED_BODY, f"body is not UTF-8: {error}")) from error
+                raise SchemaViolation(
+                    Failure(FailureKind.MALFORMED_BODY, f"body is not UTF-8: {error}")
+                ) from error
             except json.JSONDecodeError as error:
-                raise SchemaViolation(Failure(FailureKind.MALFORMED_BODY, f"body is not valid JSON: {error}")) from error
+                raise SchemaViolation(
+                    Failure(FailureKind.MALFORMED_BODY, f"body is not valid JSON: {error}")
+                ) from error
         return body

@@ -8,6 +8,7 @@ vendor owning the path renders in its own documented format. Nothing here writes
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from connexion.exceptions import (
@@ -21,7 +22,7 @@ from starlette.exceptions import HTTPException
 
 from mockserver.core.errors import Failure, FailureKind, VendorError
 from mockserver.core.exchange import Reply
-from mockserver.http.routing import ADMIN_PREFIX, prefix_of
+from mockserver.http.routing import ADMIN_PREFIX, prefix_of, vendor_path
 from mockserver.http.validation import SchemaViolation
 from mockserver.service import MockService
 
@@ -47,10 +48,16 @@ def failure_of(exc: BaseException, method: str, path: str) -> Failure:
     if isinstance(exc, UnsupportedMediaTypeProblem):
         return Failure(FailureKind.UNSUPPORTED_MEDIA_TYPE, str(exc.detail))
     if isinstance(exc, ExtraParameterProblem):
-        return Failure(FailureKind.INVALID_PARAMETER, str(exc.detail), reason="additionalProperties", location="query")
+        return Failure(
+            FailureKind.INVALID_PARAMETER, str(exc.detail), reason="additionalProperties", location="query"
+        )
     if isinstance(exc, BadRequestProblem):
         detail = str(exc.detail or "")
-        kind = FailureKind.MISSING_BODY if "required" in detail.lower() and "body" in detail.lower() else FailureKind.INVALID_BODY
+        kind = (
+            FailureKind.MISSING_BODY
+            if "required" in detail.lower() and "body" in detail.lower()
+            else FailureKind.INVALID_BODY
+        )
         return Failure(kind, detail)
     if isinstance(exc, ProblemException) and exc.status == 415:
         return Failure(FailureKind.UNSUPPORTED_MEDIA_TYPE, str(exc.detail))
@@ -80,11 +87,16 @@ class ErrorRenderer:
         prefix = prefix_of(path)
         vendor = self._service.vendors.get(prefix)
         if vendor is not None:
+            allowed = _allowed_methods(exc)
+            failure = replace(failure, method=method, path=vendor_path(path, prefix), allowed=allowed)
             try:
-                return vendor.failure(failure)
+                reply = vendor.failure(failure)
             except Exception:  # a vendor renderer must never turn an error into a traceback
                 log.exception("vendor %s failed to render %s", prefix, failure.kind)
                 return admin_error(500, "internal", "the mock failed to render an error")
+            if reply.status == 405 and allowed and "allow" not in {k.lower() for k in reply.headers}:
+                reply = replace(reply, headers={**reply.headers, "Allow": ", ".join(allowed)})
+            return reply
         status = {
             FailureKind.UNKNOWN_PATH: 404,
             FailureKind.METHOD_NOT_ALLOWED: 405,
@@ -94,11 +106,19 @@ class ErrorRenderer:
         }.get(failure.kind, 400)
         if prefix != ADMIN_PREFIX and failure.kind is FailureKind.UNKNOWN_PATH:
             known = ", ".join(f"/{name}" for name in self._service.vendors)
-            return admin_error(404, failure.kind.value, f"{failure.message}; vendors are served under {known}")
+            return admin_error(
+                404, failure.kind.value, f"{failure.message}; vendors are served under {known}"
+            )
         return admin_error(status, failure.kind.value, failure.message)
 
     async def __call__(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         return to_response(self.reply_for(exc, request.method, request.url.path))
+
+
+def _allowed_methods(exc: BaseException) -> tuple[str, ...]:
+    headers = getattr(exc, "headers", None) or {}
+    allow = str(headers.get("Allow") or headers.get("allow") or "")
+    return tuple(method.strip() for method in allow.split(",") if method.strip())
 
 
 def handled_exceptions() -> list[Any]:

@@ -21,7 +21,7 @@ from starlette.types import Scope
 from mockserver.core.errors import Failure, FailureKind
 
 
-class SchemaViolation(BadRequestProblem):
+class SchemaViolation(BadRequestProblem):  # type: ignore[misc]
     """A request broke the spec; `failure` says where and how."""
 
     def __init__(self, failure: Failure) -> None:
@@ -41,12 +41,12 @@ def body_failure(error: ValidationError) -> Failure:
         extra = [name for name in error.instance if name not in allowed]
         if extra:
             path = (*path, extra[0])
-    return Failure(FailureKind.INVALID_BODY, error.message, path, reason, "body")
+    return Failure(FailureKind.INVALID_BODY, error.message, path, reason, "body", value=error.instance)
 
 
-class StructuredJSONBodyValidator(JSONRequestBodyValidator):
+class StructuredJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
     @cached_property
-    def _validator(self) -> Draft4RequestValidator:  # type: ignore[override]
+    def _validator(self) -> Draft4RequestValidator:
         return Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
@@ -54,15 +54,21 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
         try:
             text = raw.decode(self._encoding)
         except UnicodeDecodeError as error:
-            raise SchemaViolation(Failure(FailureKind.MALFORMED_BODY, f"body is not {self._encoding}: {error}")) from error
+            raise SchemaViolation(
+                Failure(FailureKind.MALFORMED_BODY, f"body is not {self._encoding}: {error}")
+            ) from error
         if not text.strip():
             return None
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            raise SchemaViolation(Failure(FailureKind.MALFORMED_BODY, f"body is not valid JSON: {error}")) from error
+            raise SchemaViolation(
+                Failure(FailureKind.MALFORMED_BODY, f"body is not valid JSON: {error}")
+            ) from error
 
     def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+        if body is None and not self._required:
+            return None  # an optional body may be absent
         if body is None and not self._nullable:
             raise SchemaViolation(Failure(FailureKind.MISSING_BODY, "request body is required"))
         try:
@@ -83,7 +89,9 @@ class StructuredParameterValidator(ParameterValidator):  # type: ignore[misc]
                 if error:
                     message = str(error).split("\n", 1)[0]
                     reason = "required" if message.startswith("Missing ") else "schema"
-                    failure = Failure(FailureKind.INVALID_PARAMETER, message, (param["name"],), reason, location)
+                    failure = Failure(
+                        FailureKind.INVALID_PARAMETER, message, (param["name"],), reason, location
+                    )
                     raise SchemaViolation(failure)
 
 

@@ -1,12 +1,12 @@
 """What every vendor folder provides: one `Vendor` value, built in its `__init__.py`.
 
-    mockserver/vendors/<name>/
-        __init__.py     VENDOR = Vendor(...)
-        auth.py         authenticate(call, records) -> principal | raise VendorError
-        rules.py        pure business rules: (state, command, now) -> result | raise VendorError
-        handlers.py     OPERATIONS: operationId -> (call, records) -> Reply  (thin)
-        errors.py       the ONLY place that builds this vendor's error bodies; failure(Failure) -> Reply
-        fixtures.yaml   default records: at least one per documented scenario
+mockserver/vendors/<name>/
+    __init__.py     VENDOR = Vendor(...)
+    auth.py         authenticate(call, records) -> principal | raise VendorError
+    rules.py        pure business rules: (state, command, now) -> result | raise VendorError
+    handlers.py     OPERATIONS: operationId -> (call, records) -> Reply  (thin)
+    errors.py       the ONLY place that builds this vendor's error bodies; failure(Failure) -> Reply
+    fixtures.yaml   default records: at least one per documented scenario
 """
 
 from __future__ import annotations

@@ -47,7 +47,9 @@ def get(call: Call, records: Records) -> Reply:
 
 
 def failure(f: Failure) -> Reply:
-    return Reply(422, {"toy_error": f.kind.value, "field": f.dotted, "reason": f.reason, "location": f.location})
+    return Reply(
+        422, {"toy_error": f.kind.value, "field": f.dotted, "reason": f.reason, "location": f.location}
+    )
 
 
 TOY = Vendor(

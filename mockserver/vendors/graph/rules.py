@@ -27,7 +27,7 @@ def comment_of(body: Any, at: errors.Trace) -> str | None:
 
     An unknown parameter or the parameter twice is refused as OData does (inferred).
     """
-    if body is None or body == b"" or body == "":
+    if body is None or body == "":
         return None
     if not isinstance(body, dict):
         raise errors.unexpected_node("StartArray" if isinstance(body, list) else "PrimitiveValue", at)
