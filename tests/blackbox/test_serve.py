@@ -86,7 +86,9 @@ async def test_every_scenario_over_real_http(server: tuple[str, list[str]], vend
 def test_a_bad_fixture_file_fails_startup_naming_file_record_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("meetbit:\n  events:\n    - {id: 77, calendar_id: 1, title: 5}\n")
-    result = subprocess.run([COMMAND, "serve", "--port", "0", "--fixtures", str(bad)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [COMMAND, "serve", "--port", "0", "--fixtures", str(bad)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert f"{bad}: meetbit.events[0] (key 77) field title" in result.stderr, result.stderr
 
