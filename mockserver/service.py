@@ -20,6 +20,7 @@ from mockserver.core.exchange import Call, Reply
 from mockserver.core.fixtures import FixtureSet, merge, parse, read
 from mockserver.core.journal import Journal
 from mockserver.core.store import MemoryStore, Record, Records, StateTree, Store, Transaction
+from mockserver.faults import FaultBook
 from mockserver.vendors import load as load_vendors
 from mockserver.vendors.plugin import MOCK_FIELD_PREFIX, Vendor
 
@@ -66,6 +67,7 @@ class MockService:
             self._merge_file(Path(path))
         self.store: Store = store or MemoryStore()
         self.store.seed(self.fixtures.resolve)
+        self.faults = FaultBook(self.store, self.vendors)
 
     # fixtures -----------------------------------------------------------------------------------
     def _collections(self) -> dict[str, list[str]]:
@@ -105,7 +107,9 @@ class MockService:
         return self.store.frozen_at(session) or utcnow()
 
     def state(self, session: str, vendor: str | None = None) -> StateTree:
-        return self.store.snapshot(session, vendor)
+        """Vendor records only; the mock's own bookkeeping (`__mock`: fault rules) is left out."""
+        tree = self.store.snapshot(session, vendor)
+        return {name: collections for name, collections in tree.items() if not name.startswith("__")}
 
     def run(self, vendor: str, session: str, fn: Callable[[Records], Reply]) -> Reply:
         """Run `fn` atomically against one vendor's records in one session."""

@@ -11,6 +11,7 @@ from connexion.lifecycle import ConnexionResponse
 
 from mockserver.core.clock import format_instant, parse_instant
 from mockserver.core.exchange import Reply
+from mockserver.core.faults import FaultSpecError
 from mockserver.core.fixtures import FixtureError
 from mockserver.http.rendering import admin_error, to_response
 from mockserver.http.routing import session_of
@@ -90,7 +91,34 @@ def set_clock(service: MockService, session: str, body: Any) -> Reply:
     return _clock(service, session)
 
 
+def get_faults(service: MockService, session: str, _body: Any) -> Reply:
+    return Reply(200, {"rules": service.faults.rules(session)})
+
+
+def add_faults(service: MockService, session: str, body: Any) -> Reply:
+    try:
+        added = service.faults.add(session, body if isinstance(body, list) else [body])
+    except FaultSpecError as error:
+        return admin_error(400, "fault_invalid", str(error))
+    return Reply(201, {"rules": added})
+
+
+def clear_faults(service: MockService, session: str, _body: Any) -> Reply:
+    service.faults.remove(session)
+    return Reply.empty(204)
+
+
+def delete_fault(service: MockService, session: str, body: Any) -> Reply:
+    if not service.faults.remove(session, str(body)):
+        return admin_error(404, "fault_not_found", f"no fault rule {body!r} in session {session!r}")
+    return Reply.empty(204)
+
+
 OPERATIONS: dict[str, AdminOperation] = {
+    "getFaults": get_faults,
+    "addFaults": add_faults,
+    "clearFaults": clear_faults,
+    "deleteFault": delete_fault,
     "health": health,
     "reset": reset,
     "addFixtures": add_fixtures,
@@ -131,6 +159,9 @@ def admin_endpoint(service: MockService, operation_id: str) -> Callable[..., Awa
     async def vendor_endpoint(vendor: str) -> ConnexionResponse:
         return to_response(operation(service, session_of(context.request.scope), vendor))
 
-    chosen = vendor_endpoint if operation_id == "getVendorState" else endpoint
+    async def rule_endpoint(rule_id: str) -> ConnexionResponse:
+        return to_response(operation(service, session_of(context.request.scope), rule_id))
+
+    chosen = {"getVendorState": vendor_endpoint, "deleteFault": rule_endpoint}.get(operation_id, endpoint)
     chosen.__name__ = f"admin_{operation_id}"
     return chosen

@@ -8,6 +8,7 @@ body never reaches a validator that would turn it into a 500.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import MutableMapping
@@ -16,8 +17,9 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.clock import format_instant, utcnow
-from mockserver.core.errors import Failure, FailureKind
-from mockserver.core.exchange import Call
+from mockserver.core.errors import Failure, FailureKind, VendorError
+from mockserver.core.exchange import Call, Reply
+from mockserver.core.faults import FaultSpecError
 from mockserver.core.journal import Entry, Journal
 from mockserver.http.routing import ADMIN_PREFIX, prefix_of, session_of, vendor_of, vendor_path
 from mockserver.http.validation import SchemaViolation
@@ -108,6 +110,17 @@ class Gate:
             session=session,
             now=self.service.now(session),
         )
+        try:
+            decision = self.service.faults.decide(call)
+        except FaultSpecError as error:
+            raise VendorError(
+                Reply(400, {"error": "fault_invalid", "message": str(error)}), "fault"
+            ) from error
+        if decision.latency_ms:
+            await asyncio.sleep(decision.latency_ms / 1000)
+        refusal = self.service.faults.refusal(call, decision)
+        if refusal is not None:
+            raise refusal
         principal = self.service.authenticate(call)  # raises VendorError on bad credentials
         state: MutableMapping[str, Any] = scope.setdefault("state", {})
         state[STATE_KEY] = (session, principal)

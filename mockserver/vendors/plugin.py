@@ -24,6 +24,26 @@ Handler = Callable[[Call, Records], Reply]
 Authenticator = Callable[[Call, Records], Any]
 FailureRenderer = Callable[[Failure], Reply]
 
+
+@dataclass(frozen=True)
+class Throttle:
+    """A rate limit that a fault rule imposes: what the vendor's 429 headers should say."""
+
+    limit: int  # calls allowed per window
+    remaining: int  # calls left in this window (0 when refused)
+    reset_seconds: int  # seconds until the window resets
+    retry_after: int  # seconds the client should wait
+
+
+# (name, call, throttle) -> the vendor's documented error for `call.operation_id`, or None when
+# `name` is not one of that operation's documented errors. `name` is matched case-insensitively
+# against the spec's example names of the operation's error responses (e.g.
+# `NOT_ALLOWED_already_cancelled`), the vendor's error code where it identifies one error
+# (`DAILY_LIMIT_EXCEEDED`), or an HTTP status (`429`, `500`). The special name `throttled` asks for
+# the vendor's rate-limit answer built from `throttle`. The reply must be exactly what the rule
+# that organically produces that error would send for the same call (same builder in errors.py).
+FaultRenderer = Callable[[str, Call, "Throttle | None"], "Reply | None"]
+
 MOCK_FIELD_PREFIX = "x-mock-"
 
 
@@ -52,6 +72,7 @@ class Vendor:
     authenticate: Authenticator
     failure: FailureRenderer
     fixtures: Path
+    fault: FaultRenderer | None = None
 
     def key_of(self, collection: str, record: Record) -> str:
         return str(record[self.collections[collection].key])

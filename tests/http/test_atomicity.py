@@ -64,7 +64,10 @@ async def test_two_hundred_concurrent_cancels(vendor: str) -> None:
     app = create_app([vendor])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://mock") as client:
         responses = await asyncio.gather(
-            *(client.request(case.method, case.path, json=case.body, headers=case.headers) for _ in range(200))
+            *(
+                client.request(case.method, case.path, json=case.body, headers=case.headers)
+                for _ in range(200)
+            )
         )
     statuses = [response.status_code for response in responses]
     assert statuses.count(case.success) == 1, sorted(set(statuses))
@@ -80,7 +83,10 @@ async def test_cronofy_concurrent_cancels_cancel_once() -> None:
     body = {"scheduling_key": "your-identifier-for-this-unique-meeting"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://mock") as client:
         responses = await asyncio.gather(
-            *(client.request("DELETE", "/cronofy/v1/meeting_agents", json=body, headers=headers) for _ in range(200))
+            *(
+                client.request("DELETE", "/cronofy/v1/meeting_agents", json=body, headers=headers)
+                for _ in range(200)
+            )
         )
     assert {response.status_code for response in responses} == {202}
     cancelled = [m for m in service_of(app).store.outbox("default") if m.kind == "meeting_agent.cancelled"]

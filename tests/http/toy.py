@@ -10,7 +10,7 @@ from mockserver.core.clock import parse_instant
 from mockserver.core.errors import Failure, VendorError
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.store import Records
-from mockserver.vendors.plugin import Collection, Vendor, public
+from mockserver.vendors.plugin import Collection, Throttle, Vendor, public
 
 HERE = Path(__file__).parent
 
@@ -46,6 +46,17 @@ def get(call: Call, records: Records) -> Reply:
     return Reply(200, public(thing))
 
 
+def fault(name: str, call: Call, throttle: Throttle | None) -> Reply | None:
+    if name.lower() in ("throttled", "429"):
+        wait = throttle.retry_after if throttle else 1
+        return Reply(429, {"toy_error": "SLOW_DOWN"}, headers={"Retry-After": str(wait)})
+    if call.operation_id == "getThing":
+        return refuse(404, "NOT_FOUND").reply if name.lower() in ("not_found_thing", "404") else None
+    if name.lower() in ("already_cancelled", "already", "409"):
+        return refuse(409, "ALREADY").reply
+    return None
+
+
 def failure(f: Failure) -> Reply:
     return Reply(
         422, {"toy_error": f.kind.value, "field": f.dotted, "reason": f.reason, "location": f.location}
@@ -61,6 +72,7 @@ TOY = Vendor(
     authenticate=authenticate,
     failure=failure,
     fixtures=HERE / "toy_fixtures.yaml",
+    fault=fault,
 )
 
 

@@ -1,0 +1,184 @@
+"""Fault injection for a session: the `X-Mock-Fault` header and the rules under `/__admin/faults`.
+
+Rules live in the session's state (pseudo-vendor `__mock`), so they never leak into another
+session, `/__admin/reset` drops them, and a shared store shares them between workers. Counters
+move inside the same atomic transaction that reads them, so a seeded rule gives the same
+sequence of outcomes on every run. The vendor renders the error it documents (`Vendor.fault`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from cancel_contracts import specs
+from mockserver.core.errors import VendorError
+from mockserver.core.exchange import Call, Reply
+from mockserver.core.faults import (
+    HEADER,
+    Decision,
+    FaultSpecError,
+    applies,
+    combine,
+    normalise_rule,
+    parse_header,
+    step,
+)
+from mockserver.core.store import Store, Transaction
+from mockserver.vendors.plugin import Throttle, Vendor
+
+MOCK = "__mock"
+RULES = "faults"
+_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+
+
+@cache
+def documented_names(spec_name: str) -> dict[str, frozenset[str]]:
+    """operationId → the lower-cased names a fault may use: example names, codes, statuses."""
+    spec = specs.load(spec_name)
+
+    def resolve(node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            target: Any = spec
+            for part in str(node["$ref"])[2:].split("/"):
+                target = target.get(part.replace("~1", "/"), {})
+            node = target
+        return node
+
+    names: dict[str, frozenset[str]] = {}
+    for item in spec.get("paths", {}).values():
+        for method in _METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            found = {"throttled"}
+            for status, response in (operation.get("responses") or {}).items():
+                if not str(status).startswith(("4", "5")):
+                    continue
+                found.add(str(status).lower())
+                for media in (resolve(response).get("content") or {}).values():
+                    for example_name, example in (resolve(media).get("examples") or {}).items():
+                        found.add(str(example_name).lower())
+                        found.update(
+                            leaf.lower() for leaf in _leaves(resolve(example).get("value")) if len(leaf) < 80
+                        )
+            names[str(operation["operationId"])] = frozenset(found)
+    return names
+
+
+class FaultBook:
+    def __init__(self, store: Store, vendors: dict[str, Vendor]) -> None:
+        self._store = store
+        self._vendors = vendors
+
+    # rules ---------------------------------------------------------------------------------------
+    def add(self, session: str, raws: list[Any]) -> list[dict[str, Any]]:
+        """Check every rule first, then add them all in one transaction (all or nothing)."""
+        rules = []
+        for index, raw in enumerate(raws):
+            try:
+                rules.append(self._checked(raw))
+            except FaultSpecError as error:
+                raise FaultSpecError(f"rule {index}: {error}") from error
+
+        def save(tx: Transaction) -> None:
+            for rule in rules:
+                tx.put(MOCK, RULES, rule["id"], rule)
+
+        self._store.transact(session, save)
+        return rules
+
+    def _checked(self, raw: Any) -> dict[str, Any]:
+        rule = normalise_rule(raw, uuid.uuid4().hex[:12])
+        vendor = self._vendors.get(rule["vendor"])
+        if vendor is None:
+            raise FaultSpecError(
+                f"vendor {rule['vendor']!r} is not served; served: {', '.join(self._vendors)}"
+            )
+        names = documented_names(vendor.spec)
+        if rule["operation"] != "*" and rule["operation"] not in names:
+            raise FaultSpecError(
+                f"{vendor.name} has no operation {rule['operation']!r}; operations: {', '.join(sorted(names))}"
+            )
+        if rule["error"] is not None:
+            operations = list(names) if rule["operation"] == "*" else [rule["operation"]]
+            if not any(rule["error"].lower() in names[op] for op in operations):
+                raise FaultSpecError(
+                    f"{rule['error']!r} is not a documented error of {vendor.name} {rule['operation']}; "
+                    "use an example name, code or HTTP status from the vendor's spec"
+                )
+        return rule
+
+    def rules(self, session: str) -> list[dict[str, Any]]:
+        return self._store.transact(session, lambda tx: tx.all(MOCK, RULES))
+
+    def remove(self, session: str, rule_id: str | None = None) -> int:
+        def drop(tx: Transaction) -> int:
+            doomed = [r["id"] for r in tx.all(MOCK, RULES) if rule_id is None or r["id"] == rule_id]
+            for key in doomed:
+                tx.delete(MOCK, RULES, key)
+            return len(doomed)
+
+        return self._store.transact(session, drop)
+
+    # per call ------------------------------------------------------------------------------------
+    def decide(self, call: Call) -> Decision:
+        """The header's demand, else what the session's rules say (counters advance atomically)."""
+        header = call.header(HEADER)
+        forced = parse_header(header) if header else None
+
+        documented = documented_names(self._vendors[call.vendor].spec).get(call.operation_id, frozenset())
+
+        def evaluate(tx: Transaction) -> Decision:
+            decisions = []
+            for rule in tx.all(MOCK, RULES):
+                if applies(rule, call.vendor, call.operation_id):
+                    updated, decision = step(rule, call.now)
+                    tx.put(MOCK, RULES, rule["id"], updated)
+                    if decision.error is not None and decision.error.lower() not in documented:
+                        # a `*` rule forces only errors this operation documents
+                        decision = Decision(None, decision.latency_ms, decision.throttle)
+                    decisions.append(decision)
+            return combine(decisions)
+
+        from_rules = self._store.transact(call.session, evaluate)
+        if forced is None:
+            return from_rules
+        return Decision(
+            forced.error or from_rules.error,
+            forced.latency_ms + from_rules.latency_ms,
+            None if forced.error else from_rules.throttle,
+        )
+
+    def refusal(self, call: Call, decision: Decision) -> VendorError | None:
+        """The vendor's documented answer for a decided error or throttle, as an exception to raise."""
+        if decision.error is None and decision.throttle is None:
+            return None
+        vendor = self._vendors[call.vendor]
+        throttle = Throttle(*decision.throttle) if decision.throttle else None
+        name = decision.error if decision.error is not None else "throttled"
+        reply = vendor.fault(name, call, throttle) if vendor.fault else None
+        if reply is None:
+            known = sorted(documented_names(vendor.spec).get(call.operation_id, frozenset()))
+            reply = Reply(
+                400,
+                {
+                    "error": "fault_unknown",
+                    "message": f"{name!r} is not a documented error of {call.vendor} {call.operation_id}; "
+                    f"known: {', '.join(known)}",
+                },
+            )
+        return VendorError(reply, f"fault:{name}")
