@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
+import warnings
 from pathlib import Path
 
 import click
+
+# Connexion 3.3 imports starlette.testclient, which warns at import under Starlette 1.x; the
+# warning is about Connexion's test helper, not about anything a user of this command can change.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from cancel_contracts import specs
 from conformance.cli import check
@@ -65,23 +71,55 @@ def _port_free(host: str, port: int) -> bool:
     help="Extra fixture file (repeatable).",
 )
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes; with more than one, state is shared through a SQLite file.",
+)
+@click.option(
+    "--state",
+    "state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="SQLite file holding the state: shared by workers, kept across restarts "
+    "(default: memory with one worker, a temporary file with several).",
+)
+@click.option(
     "--log-level",
     default="warning",
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
 )
-def serve(host: str, port: int, vendors: tuple[str, ...], fixtures: tuple[Path, ...], log_level: str) -> None:
+def serve(
+    host: str,
+    port: int,
+    vendors: tuple[str, ...],
+    fixtures: tuple[Path, ...],
+    workers: int,
+    state: Path | None,
+    log_level: str,
+) -> None:
     """Start the stateful mock of the vendors."""
+    import tempfile
+
     import uvicorn
 
     from mockserver.core.fixtures import FixtureError
-    from mockserver.http.app import create_app
+    from mockserver.http.serving import ENVIRONMENT_VARIABLE, FACTORY, ServeOptions, build_app, build_service
 
     for path in fixtures:
         if not path.is_file():
             raise click.BadParameter(f"{path} is not a file", param_hint="--fixtures")
+    scratch = tempfile.TemporaryDirectory(prefix="cancel-contracts-") if workers > 1 and not state else None
+    state_file = state or (Path(scratch.name) / "state.sqlite" if scratch else None)
+    options = ServeOptions(
+        vendors, tuple(str(path) for path in fixtures), str(state_file) if state_file else None
+    )
     try:
-        app = create_app(vendors or None, fixtures)
+        # One worker serves this app; with several, this checks the fixtures before any starts.
+        app = build_app(options) if workers == 1 else None
+        if app is None:
+            build_service(options)
     except FixtureError as error:
         click.echo("Fixtures are invalid; nothing was started:", err=True)
         for problem in error.problems:
@@ -93,6 +131,33 @@ def serve(host: str, port: int, vendors: tuple[str, ...], fixtures: tuple[Path, 
             err=True,
         )
         sys.exit(2)
+
+    def announce(bound: int) -> None:
+        root = f"http://{'[' + host + ']' if ':' in host else host}:{bound}"
+        click.echo(f"cancel-contracts mock listening on {root}")
+        for name in vendors or VENDOR_NAMES:
+            click.echo(f"  {name:<9} {root}/{name}")
+        click.echo(f"  admin     {root}/__admin")
+        sys.stdout.flush()
+
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        os.environ[ENVIRONMENT_VARIABLE] = options.to_environment()
+        config = uvicorn.Config(
+            FACTORY, factory=True, host=host, port=port, workers=workers, log_level=log_level, lifespan="off"
+        )
+        sock = config.bind_socket()
+        sock.listen(config.backlog)  # from now on, requests wait in the backlog until a worker is up
+        announce(sock.getsockname()[1])
+        try:
+            Multiprocess(config, sockets=[sock]).run()
+        finally:
+            if scratch is not None:
+                scratch.cleanup()
+        return
+
+    assert app is not None
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off")
     server = uvicorn.Server(config)
 
@@ -104,15 +169,39 @@ def serve(host: str, port: int, vendors: tuple[str, ...], fixtures: tuple[Path, 
         for srv in server.servers:
             for sock in srv.sockets:
                 bound = sock.getsockname()[1]
-        root = f"http://{'[' + host + ']' if ':' in host else host}:{bound}"
-        click.echo(f"cancel-contracts mock listening on {root}")
-        for name in vendors or VENDOR_NAMES:
-            click.echo(f"  {name:<9} {root}/{name}")
-        click.echo(f"  admin     {root}/__admin")
-        sys.stdout.flush()
+        announce(bound)
 
     server.startup = startup  # type: ignore[method-assign]
     server.run()
+
+
+@main.command()
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory to write the site into (created if missing; same-named files are replaced).",
+)
+@click.option(
+    "--mock-url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Root URL of the mock that the error catalogs' curl lines target.",
+)
+def docs(out: Path, mock_url: str) -> None:
+    """Write the static API docs: index, Swagger UI reference and error catalog per vendor (offline)."""
+    from cancel_contracts.docs import DocsError, build_site
+
+    if not mock_url.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            f"{mock_url!r} is not an http(s) URL; pass the mock's root, e.g. http://127.0.0.1:8000",
+            param_hint="--mock-url",
+        )
+    try:
+        build_site(out, mock_url, progress=click.echo)
+    except DocsError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
 
 
 main.add_command(check)

@@ -9,7 +9,6 @@ sequence of outcomes on every run. The vendor renders the error it documents (`V
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -34,49 +33,21 @@ RULES = "faults"
 _METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def _leaves(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _leaves(item)
-
-
 @cache
-def documented_names(spec_name: str) -> dict[str, frozenset[str]]:
-    """operationId → the lower-cased names a fault may use: example names, codes, statuses."""
+def operation_ids(spec_name: str) -> tuple[str, ...]:
     spec = specs.load(spec_name)
+    return tuple(
+        str(operation["operationId"])
+        for item in spec.get("paths", {}).values()
+        for method in _METHODS
+        if isinstance(item, dict)
+        and isinstance(operation := item.get(method), dict)
+        and "operationId" in operation
+    )
 
-    def resolve(node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = spec
-            for part in str(node["$ref"])[2:].split("/"):
-                target = target.get(part.replace("~1", "/"), {})
-            node = target
-        return node
 
-    names: dict[str, frozenset[str]] = {}
-    for item in spec.get("paths", {}).values():
-        for method in _METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            if not isinstance(operation, dict) or "operationId" not in operation:
-                continue
-            found = {"throttled"}
-            for status, response in (operation.get("responses") or {}).items():
-                if not str(status).startswith(("4", "5")):
-                    continue
-                found.add(str(status).lower())
-                for media in (resolve(response).get("content") or {}).values():
-                    for example_name, example in (resolve(media).get("examples") or {}).items():
-                        found.add(str(example_name).lower())
-                        found.update(
-                            leaf.lower() for leaf in _leaves(resolve(example).get("value")) if len(leaf) < 80
-                        )
-            names[str(operation["operationId"])] = frozenset(found)
-    return names
+def fault_names(vendor: Vendor, operation_id: str) -> frozenset[str]:
+    return vendor.fault_names(operation_id) if vendor.fault_names else frozenset()
 
 
 class FaultBook:
@@ -108,14 +79,14 @@ class FaultBook:
             raise FaultSpecError(
                 f"vendor {rule['vendor']!r} is not served; served: {', '.join(self._vendors)}"
             )
-        names = documented_names(vendor.spec)
-        if rule["operation"] != "*" and rule["operation"] not in names:
+        known = operation_ids(vendor.spec)
+        if rule["operation"] != "*" and rule["operation"] not in known:
             raise FaultSpecError(
-                f"{vendor.name} has no operation {rule['operation']!r}; operations: {', '.join(sorted(names))}"
+                f"{vendor.name} has no operation {rule['operation']!r}; operations: {', '.join(sorted(known))}"
             )
         if rule["error"] is not None:
-            operations = list(names) if rule["operation"] == "*" else [rule["operation"]]
-            if not any(rule["error"].lower() in names[op] for op in operations):
+            operations = list(known) if rule["operation"] == "*" else [rule["operation"]]
+            if not any(rule["error"].lower() in fault_names(vendor, op) for op in operations):
                 raise FaultSpecError(
                     f"{rule['error']!r} is not a documented error of {vendor.name} {rule['operation']}; "
                     "use an example name, code or HTTP status from the vendor's spec"
@@ -140,7 +111,7 @@ class FaultBook:
         header = call.header(HEADER)
         forced = parse_header(header) if header else None
 
-        documented = documented_names(self._vendors[call.vendor].spec).get(call.operation_id, frozenset())
+        documented = fault_names(self._vendors[call.vendor], call.operation_id)
 
         def evaluate(tx: Transaction) -> Decision:
             decisions = []
@@ -172,7 +143,7 @@ class FaultBook:
         name = decision.error if decision.error is not None else "throttled"
         reply = vendor.fault(name, call, throttle) if vendor.fault else None
         if reply is None:
-            known = sorted(documented_names(vendor.spec).get(call.operation_id, frozenset()))
+            known = sorted(fault_names(vendor, call.operation_id))
             reply = Reply(
                 400,
                 {

@@ -1,11 +1,16 @@
-"""The request journal: what the mock was asked and what it answered, newest last, bounded."""
+"""The request journal: what the mock was asked and what it answered, newest last, bounded.
+
+`Journal` is the interface the HTTP layer writes to and the admin API reads. `MemoryJournal` keeps
+it in the process (one worker); `mockserver.core.sqlite_store.SqliteJournal` keeps it in the
+store's SQLite file so `/__admin/requests` shows the calls of every worker.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -22,7 +27,13 @@ class Entry:
         return asdict(self)
 
 
-class Journal:
+class Journal(Protocol):
+    def add(self, entry: Entry) -> None: ...
+    def entries(self, session: str) -> list[Entry]: ...
+    def clear(self, session: str) -> None: ...
+
+
+class MemoryJournal:
     def __init__(self, limit: int = 10_000) -> None:
         self._entries: deque[Entry] = deque(maxlen=limit)
         self._lock = threading.Lock()

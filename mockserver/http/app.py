@@ -12,6 +12,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
 from cancel_contracts import specs
+from mockserver.http import docs
 from mockserver.http.admin import admin_endpoint
 from mockserver.http.endpoints import vendor_endpoint
 from mockserver.http.middleware import Gate, Recorder
@@ -63,6 +64,7 @@ def create_app(
     app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, journal=service.journal)
     app.add_middleware(Gate, position=MiddlewarePosition.BEFORE_VALIDATION, service=service)
     app.service = service
+    docs.install(app)
     return app
 
 

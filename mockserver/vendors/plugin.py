@@ -73,6 +73,8 @@ class Vendor:
     failure: FailureRenderer
     fixtures: Path
     fault: FaultRenderer | None = None
+    # operationId -> every name `fault` accepts for it, lower-cased (validation, messages, docs)
+    fault_names: Callable[[str], frozenset[str]] | None = None
 
     def key_of(self, collection: str, record: Record) -> str:
         return str(record[self.collections[collection].key])

@@ -1,7 +1,8 @@
 """Zoho CRM "Meeting Cancel API": the vendor document's list of possible errors (copied, not read).
 
 Source: vendor-docs/zoho-crm-meeting-cancel.txt ("Possible Errors"). INVALID_TOKEN is not in the
-document; it is Zoho's usual answer to a missing or bad token and marked inferred.
+document; it is Zoho's usual answer to a missing or bad token and marked inferred. So is
+TOO_MANY_REQUESTS, Zoho's answer to an exceeded API or concurrency limit (message inferred).
 """
 
 from __future__ import annotations
@@ -26,4 +27,6 @@ ERRORS: list[DocumentedError] = [
     ),
     DocumentedError(_OP, 500, "INTERNAL_ERROR", "Internal Server Error"),
     DocumentedError(_OP, 401, "INVALID_TOKEN", "invalid oauth token", inferred=True),
+    # Not in the document either: Zoho's rate-limit answer, for fault injection (issue #6).
+    DocumentedError(_OP, 429, "TOO_MANY_REQUESTS", "too many requests", inferred=True),
 ]

@@ -73,6 +73,11 @@ TOY = Vendor(
     failure=failure,
     fixtures=HERE / "toy_fixtures.yaml",
     fault=fault,
+    fault_names=lambda op: frozenset(
+        {"throttled", "429", "not_found_thing", "404"}
+        if op == "getThing"
+        else {"throttled", "429", "already_cancelled", "already", "409"}
+    ),
 )
 
 

@@ -24,19 +24,19 @@ _REQUIRED_REASONS = frozenset({"required", "minLength"})
 BODY_FIELD = "body"
 
 
-def errors_body(field: str, key: tuple[str, str]) -> dict[str, dict[str, list[dict[str, str]]]]:
-    return {"errors": {field: [{"key": key[0], "description": key[1]}]}}
+def errors_body(*fields: str, key: tuple[str, str] = REQUIRED) -> dict[str, dict[str, list[dict[str, str]]]]:
+    """Cronofy's errors object: one entry per parameter, all with the same key."""
+    return {"errors": {field: [{"key": key[0], "description": key[1]}] for field in fields}}
 
 
 def unprocessable(field: str, key: tuple[str, str] = REQUIRED) -> VendorError:
     """422 with Cronofy's errors object for one parameter."""
-    return VendorError(Reply(422, errors_body(field, key)), f"422 {key[0]} {field}")
+    return VendorError(Reply(422, errors_body(field, key=key)), f"422 {key[0]} {field}")
 
 
 def required(*fields: str) -> VendorError:
     """422 naming every missing parameter, as Cronofy lists all invalid parameters together."""
-    body = {"errors": {field: [{"key": REQUIRED[0], "description": REQUIRED[1]}] for field in fields}}
-    return VendorError(Reply(422, body), "422 errors.required " + ",".join(fields))
+    return VendorError(Reply(422, errors_body(*fields)), "422 errors.required " + ",".join(fields))
 
 
 def unauthorized() -> VendorError:
@@ -51,6 +51,11 @@ def forbidden(scope: str) -> VendorError:
     return VendorError(Reply.empty(403), f"403 missing scope {scope}")
 
 
+def not_found() -> VendorError:
+    """404 without a body: no route (Rails routing), inferred."""
+    return VendorError(Reply.empty(404), "404 no route")
+
+
 def calendar_not_found() -> VendorError:
     return VendorError(Reply.empty(404), "404 calendar not recognised")
 
@@ -59,8 +64,10 @@ def locked() -> VendorError:
     return VendorError(Reply.empty(423), "423 provider credentials unavailable")
 
 
-def too_many_requests() -> VendorError:
-    return VendorError(Reply.empty(429), "429 rate limited")
+def too_many_requests(retry_after: int | None = None) -> VendorError:
+    """429 without a body; `Retry-After` only when a throttle says how long (inferred header)."""
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return VendorError(Reply.empty(429, headers), "429 rate limited")
 
 
 def server_error() -> VendorError:
@@ -98,15 +105,15 @@ def failure(found: Failure) -> Reply:
     """
     kind = found.kind
     if kind in (FailureKind.UNKNOWN_PATH, FailureKind.METHOD_NOT_ALLOWED):
-        return Reply.empty(404)
+        return not_found().reply
     if kind is FailureKind.INTERNAL:
-        return Reply.empty(500)
+        return server_error().reply
     if kind is FailureKind.INVALID_PARAMETER and found.location == "path":
-        return Reply.empty(404)
+        return calendar_not_found().reply
     if kind in (FailureKind.INVALID_BODY, FailureKind.INVALID_PARAMETER):
         key = REQUIRED if found.reason in _REQUIRED_REASONS else INVALID
-        return Reply(422, errors_body(_field_of(found), key))
+        return unprocessable(_field_of(found), key).reply
     if kind is FailureKind.MISSING_BODY:
-        return Reply(422, errors_body(BODY_FIELD, REQUIRED))
+        return unprocessable(BODY_FIELD, REQUIRED).reply
     # MALFORMED_BODY, UNSUPPORTED_MEDIA_TYPE, BODY_TOO_LARGE
-    return Reply(422, errors_body(BODY_FIELD, INVALID))
+    return unprocessable(BODY_FIELD, INVALID).reply

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mockserver.vendors.graph import auth, errors, handlers
+from mockserver.vendors.graph import auth, errors, faults, handlers
 from mockserver.vendors.plugin import Collection, Vendor
 
 _TOKEN_SCHEMA = {
@@ -63,5 +63,7 @@ VENDOR = Vendor(
     operations=handlers.OPERATIONS,
     authenticate=auth.authenticate,
     failure=errors.failure,
+    fault=faults.fault,
+    fault_names=faults.CATALOG.names,
     fixtures=Path(__file__).with_name("fixtures.yaml"),
 )

@@ -58,8 +58,13 @@ def trace(call: Call) -> Trace:
     return Trace(call.now, call.header("client-request-id") or None)
 
 
+def new_request_id() -> str:
+    """The per-request random part of every Graph answer (`request-id`): the only place it is made."""
+    return str(uuid.uuid4())
+
+
 def reply(status: int, code: str, message: str, at: Trace, headers: dict[str, str] | None = None) -> Reply:
-    request_id = str(uuid.uuid4())
+    request_id = new_request_id()
     client_request_id = at.client_request_id or request_id
     body = {
         "error": {
@@ -77,7 +82,7 @@ def reply(status: int, code: str, message: str, at: Trace, headers: dict[str, st
 
 
 def success_headers(at: Trace) -> dict[str, str]:
-    request_id = str(uuid.uuid4())
+    request_id = new_request_id()
     return {"request-id": request_id, "client-request-id": at.client_request_id or request_id}
 
 
@@ -160,14 +165,69 @@ def unexpected_node(found: str, at: Trace, expected: str = "StartObject") -> Ven
     return _error(400, "RequestBodyRead", message, at, "unexpected_node")
 
 
+def throttled(at: Trace, retry_after: str | None = None) -> VendorError:
+    wait = retry_after or DEFAULT_RETRY_AFTER
+    return _error(429, "ApplicationThrottled", THROTTLED, at, "throttled", **{"Retry-After": wait})
+
+
+def service_unavailable(at: Trace, retry_after: str | None = None) -> VendorError:
+    wait = retry_after or DEFAULT_RETRY_AFTER
+    return _error(503, "ServiceNotAvailable", UNAVAILABLE, at, "unavailable", **{"Retry-After": wait})
+
+
+def general_exception(at: Trace) -> VendorError:
+    return _error(500, "generalException", GENERAL_EXCEPTION, at, "general_exception")
+
+
 def mock_error(kind: str, at: Trace, retry_after: str | None = None) -> VendorError:
     """The failure an `x-mock-error` value stands for (THROTTLED, INTERNAL_ERROR, SERVICE_UNAVAILABLE)."""
-    wait = retry_after or DEFAULT_RETRY_AFTER
     if kind == "THROTTLED":
-        return _error(429, "ApplicationThrottled", THROTTLED, at, "throttled", **{"Retry-After": wait})
+        return throttled(at, retry_after)
     if kind == "SERVICE_UNAVAILABLE":
-        return _error(503, "ServiceNotAvailable", UNAVAILABLE, at, "unavailable", **{"Retry-After": wait})
-    return _error(500, "generalException", GENERAL_EXCEPTION, at, "general_exception")
+        return service_unavailable(at, retry_after)
+    return general_exception(at)
+
+
+# ---------------------------------------------------------------- request errors (framework failures)
+
+
+def unknown_segment_error(segment: str, at: Trace) -> Reply:
+    return reply(400, "BadRequest", f"Resource not found for the segment '{segment}'.", at)
+
+
+def method_not_allowed(verb: str, allow: str | None, at: Trace) -> Reply:
+    message = f"The requested resource does not support http method '{verb}'."
+    return reply(405, "BadRequest", message, at, {"Allow": allow} if allow else None)
+
+
+def unsupported_media_type(media_type: str | None, at: Trace) -> Reply:
+    message = (
+        f"The content type '{media_type}' is not supported."
+        if media_type
+        else "The content type is not supported. Send application/json."
+    )
+    return reply(415, "UnsupportedMediaType", message, at)
+
+
+def malformed_json(at: Trace) -> Reply:
+    return reply(400, "BadRequest", UNREADABLE_JSON, at)
+
+
+def too_large(at: Trace) -> Reply:
+    return reply(413, "RequestEntityTooLarge", "The request body is too large.", at)
+
+
+def empty_payload(at: Trace) -> Reply:
+    return reply(400, "BadRequest", EMPTY_PAYLOAD, at)
+
+
+def missing_property(name: str, at: Trace) -> Reply:
+    message = f"The property '{name}' is required but was not found in the request payload."
+    return reply(400, "RequestBodyRead", message, at)
+
+
+def invalid_query(name: str, at: Trace) -> Reply:
+    return reply(400, "BadRequest", f"Invalid value for query option '{name}'.", at)
 
 
 # ---------------------------------------------------------------- framework failures
@@ -246,8 +306,7 @@ def _request_path(failure: Failure) -> str:
 def _invalid_body(failure: Failure, at: Trace) -> Reply:
     name = failure.field_name
     if failure.reason == "required":
-        message = f"The property '{name}' is required but was not found in the request payload."
-        return reply(400, "RequestBodyRead", message, at)
+        return missing_property(name, at)
     if failure.reason == "type":
         expected = _NOT_OF_TYPE.search(failure.message)
         kind = expected.group(1) if expected else ""
@@ -274,33 +333,25 @@ def failure(problem: Failure) -> Reply:
     at = Trace()
     kind = problem.kind
     if kind is FailureKind.UNKNOWN_PATH:
-        segment = unknown_segment(_request_path(problem))
-        return reply(400, "BadRequest", f"Resource not found for the segment '{segment}'.", at)
+        return unknown_segment_error(unknown_segment(_request_path(problem)), at)
     if kind is FailureKind.METHOD_NOT_ALLOWED:
         method = _METHOD.search(problem.message)
         verb = method.group(1) if method else "this"
-        message = f"The requested resource does not support http method '{verb}'."
-        allow = allowed_methods(_request_path(problem))
-        return reply(405, "BadRequest", message, at, {"Allow": allow} if allow else None)
+        return method_not_allowed(verb, allowed_methods(_request_path(problem)), at)
     if kind is FailureKind.UNSUPPORTED_MEDIA_TYPE:
         types = [found for found in _MEDIA_TYPE.findall(problem.message) if found != "application/json"]
-        message = (
-            f"The content type '{types[0]}' is not supported."
-            if types
-            else "The content type is not supported. Send application/json."
-        )
-        return reply(415, "UnsupportedMediaType", message, at)
+        return unsupported_media_type(types[0] if types else None, at)
     if kind is FailureKind.MALFORMED_BODY:
-        return reply(400, "BadRequest", UNREADABLE_JSON, at)
+        return malformed_json(at)
     if kind is FailureKind.BODY_TOO_LARGE:
-        return reply(413, "RequestEntityTooLarge", "The request body is too large.", at)
+        return too_large(at)
     if kind is FailureKind.MISSING_BODY:
-        return reply(400, "BadRequest", EMPTY_PAYLOAD, at)
+        return empty_payload(at)
     if kind is FailureKind.INVALID_BODY:
         return _invalid_body(problem, at)
     if kind is FailureKind.INVALID_PARAMETER:
         name = problem.field_name or "parameter"
         if problem.location == "query":
-            return reply(400, "BadRequest", f"Invalid value for query option '{name}'.", at)
+            return invalid_query(name, at)
         return reply(400, "BadRequest", f"Invalid value for {problem.location} parameter '{name}'.", at)
-    return reply(500, "generalException", GENERAL_EXCEPTION, at)
+    return general_exception(at).reply

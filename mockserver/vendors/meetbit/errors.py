@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from mockserver.core.errors import Failure, FailureKind, VendorError
 from mockserver.core.exchange import Reply
 
-INVALID_KEY = "Invalid or missing access key."  # the auth page's wording ("keys." on the responses page)
+INVALID_KEY = "Invalid or missing access key."  # the auth page's wording (the mock sends this one)
+INVALID_KEYS = "Invalid or missing access keys."  # the responses page's rendering (only forced by faults)
 ACCESS_DENIED = "Access Denied."
 NOT_FOUND = "Resource object does not exist."
 TOO_MANY_REQUESTS = "Too many requests."
@@ -53,8 +54,8 @@ def validation(errors: Mapping[str, list[str]]) -> VendorError:
     return VendorError(Reply(400, body, "application/json"), "VALIDATION")
 
 
-def unauthorized() -> VendorError:
-    return VendorError(Reply.text(401, INVALID_KEY), "INVALID_KEY")
+def unauthorized(message: str = INVALID_KEY) -> VendorError:
+    return VendorError(Reply.text(401, message), "INVALID_KEY")
 
 
 def access_denied() -> VendorError:
@@ -65,9 +66,16 @@ def not_found(headers: Mapping[str, str] | None = None) -> VendorError:
     return VendorError(Reply.text(404, NOT_FOUND, headers), "NOT_FOUND")
 
 
-def rate_limited(headers: Mapping[str, str] | None = None) -> VendorError:
-    merged = {**(headers or {}), "RateLimit-Remaining": "0", "Retry-After": str(RETRY_AFTER_SECONDS)}
+def rate_limited(
+    headers: Mapping[str, str] | None = None, retry_after: int = RETRY_AFTER_SECONDS
+) -> VendorError:
+    """429: the key's `RateLimit-*` headers (`headers`) with none remaining, and `Retry-After`."""
+    merged = {**(headers or {}), "RateLimit-Remaining": "0", "Retry-After": str(retry_after)}
     return VendorError(Reply.text(429, TOO_MANY_REQUESTS, merged), "RATE_LIMITED")
+
+
+def content_too_large() -> VendorError:
+    return VendorError(Reply.text(413, CONTENT_TOO_LARGE), "CONTENT_TOO_LARGE")
 
 
 def server_error() -> VendorError:
@@ -101,7 +109,7 @@ def failure(problem: Failure) -> Reply:
     if kind is FailureKind.METHOD_NOT_ALLOWED:
         return Reply.text(405, METHOD_NOT_ALLOWED)
     if kind is FailureKind.BODY_TOO_LARGE:
-        return Reply.text(413, CONTENT_TOO_LARGE)
+        return content_too_large().reply
     if kind is FailureKind.INTERNAL:
         return server_error().reply
     if kind is FailureKind.INVALID_PARAMETER:

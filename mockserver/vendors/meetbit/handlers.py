@@ -16,15 +16,15 @@ CANCELLED = "Event canceled successfully."
 RETRIEVED = "Event retrieved successfully."
 
 
-def _headers(call: Call) -> dict[str, str]:
+def rate_headers(call: Call) -> dict[str, str]:
+    """The `RateLimit-*` headers of the calling key (none before authentication)."""
     principal = call.principal
     return principal.headers() if isinstance(principal, Principal) else {}
 
 
-def _with_headers(error: VendorError, headers: dict[str, str]) -> VendorError:
-    reply = error.reply
-    merged = Reply(reply.status, reply.body, reply.content_type, {**headers, **reply.headers})
-    return VendorError(merged, error.name)
+def with_rate_headers(call: Call, reply: Reply) -> Reply:
+    """`reply` as an operation sends it: with the key's `RateLimit-*` headers (the reply's own win)."""
+    return Reply(reply.status, reply.body, reply.content_type, {**rate_headers(call), **reply.headers})
 
 
 def _event(call: Call, records: Records) -> tuple[int, Record]:
@@ -42,12 +42,11 @@ def _guarded(handler: Callable[[Call, Records], Reply]) -> Handler:
     """Every answer to an authenticated key carries its `RateLimit-*` headers."""
 
     def run(call: Call, records: Records) -> Reply:
-        headers = _headers(call)
         try:
             reply = handler(call, records)
         except VendorError as error:
-            raise _with_headers(error, headers) from None
-        return Reply(reply.status, reply.body, reply.content_type, {**headers, **reply.headers})
+            raise VendorError(with_rate_headers(call, error.reply), error.name) from None
+        return with_rate_headers(call, reply)
 
     run.__name__ = handler.__name__
     run.__doc__ = handler.__doc__

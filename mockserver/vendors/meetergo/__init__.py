@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mockserver.vendors.meetergo import auth, errors, handlers
+from mockserver.vendors.meetergo import auth, errors, faults, handlers
 from mockserver.vendors.plugin import Collection, Vendor
 
 _TIME = {"type": "string", "minLength": 1}
@@ -66,5 +66,7 @@ VENDOR = Vendor(
     operations=handlers.OPERATIONS,
     authenticate=auth.authenticate,
     failure=errors.failure,
+    fault=faults.fault,
+    fault_names=faults.CATALOG.names,
     fixtures=Path(__file__).with_name("fixtures.yaml"),
 )

@@ -63,8 +63,13 @@ def reply(
     )
 
 
-def error(status: int, message: str, name: str, errors: Sequence[FieldProblem] | None = None) -> VendorError:
-    headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 429 else None
+def error(
+    status: int,
+    message: str,
+    name: str,
+    errors: Sequence[FieldProblem] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> VendorError:
     return VendorError(reply(status, message, errors, headers), name)
 
 
@@ -127,9 +132,12 @@ def not_acceptable() -> VendorError:
     return error(406, "Not Acceptable", "NOT_ACCEPTABLE")  # inferred body
 
 
-def too_many_requests() -> VendorError:
-    # inferred body: the NestJS throttler's default
-    return error(429, "ThrottlerException: Too Many Requests", "TOO_MANY_REQUESTS")
+def too_many_requests(retry_after: int | None = None) -> VendorError:
+    # inferred body: the NestJS throttler's default; Retry-After its ttl, or the throttle's wait
+    wait = RETRY_AFTER_SECONDS if retry_after is None else str(retry_after)
+    return error(
+        429, "ThrottlerException: Too Many Requests", "TOO_MANY_REQUESTS", headers={"Retry-After": wait}
+    )
 
 
 def internal_error() -> VendorError:
@@ -142,6 +150,27 @@ def bad_gateway() -> VendorError:
 
 def service_unavailable() -> VendorError:
     return error(503, "Service Unavailable", "SERVICE_UNAVAILABLE")  # inferred body
+
+
+# --- request errors (framework failures; wording inferred) ------------------------------------------
+
+
+def route_not_found(route: str) -> VendorError:
+    """NestJS's default for no route (and for an unmatched method): 404 "Cannot GET /path"."""
+    return error(404, f"Cannot {route}", "ROUTE_NOT_FOUND")
+
+
+def malformed_json(position: int) -> VendorError:
+    """body-parser's SyntaxError, passed through by NestJS as a 400."""
+    return error(400, f"Unexpected token in JSON at position {position}", "MALFORMED_JSON")
+
+
+def payload_too_large() -> VendorError:
+    return error(413, "request entity too large", "PAYLOAD_TOO_LARGE")
+
+
+def unsupported_media_type() -> VendorError:
+    return error(415, "Unsupported Media Type", "UNSUPPORTED_MEDIA_TYPE")
 
 
 # `x-mock-error` values a fixture record (appointment or API key) may carry.
@@ -203,17 +232,16 @@ def failure(problem: Failure) -> Reply:
     kind = problem.kind
     if kind in (FailureKind.UNKNOWN_PATH, FailureKind.METHOD_NOT_ALLOWED):
         # NestJS's default: an unmatched method is an unknown route too (404 "Cannot GET /path")
-        return reply(404, f"Cannot {_route(problem)}")
+        return route_not_found(_route(problem)).reply
     if kind is FailureKind.UNSUPPORTED_MEDIA_TYPE:
-        return reply(415, "Unsupported Media Type")  # inferred
+        return unsupported_media_type().reply
     if kind is FailureKind.MALFORMED_BODY:
-        # inferred: body-parser's SyntaxError, passed through by NestJS as a 400
-        return reply(400, f"Unexpected token in JSON at position {_json_position(problem.message)}")
+        return malformed_json(_json_position(problem.message)).reply
     if kind is FailureKind.BODY_TOO_LARGE:
-        return reply(413, "request entity too large")
+        return payload_too_large().reply
     if kind in (FailureKind.INVALID_BODY, FailureKind.INVALID_PARAMETER, FailureKind.MISSING_BODY):
         field = problem.field_name
         if kind is FailureKind.INVALID_BODY and not problem.reason:
-            return reply(400, "Validation failed", [("body", problem.message)])
-        return reply(400, "Validation failed", [(field or "body", field_message(field, problem.reason))])
-    return reply(500, "Internal server error")
+            return validation_failed([("body", problem.message)]).reply
+        return validation_failed([(field or "body", field_message(field, problem.reason))]).reply
+    return internal_error().reply

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mockserver.vendors.plugin import Collection, Vendor
-from mockserver.vendors.zoho import auth, errors, handlers
+from mockserver.vendors.zoho import auth, errors, faults, handlers
 
 _TOKEN = {
     "type": "object",
@@ -61,5 +61,7 @@ VENDOR = Vendor(
     operations=handlers.OPERATIONS,
     authenticate=auth.authenticate,
     failure=errors.failure,
+    fault=faults.fault,
+    fault_names=faults.CATALOG.names,
     fixtures=Path(__file__).with_name("fixtures.yaml"),
 )

@@ -30,6 +30,9 @@ INTERNAL_ERROR = "Internal Server Error"
 # Inferred: not in the vendor document; Zoho's usual wording for these.
 INVALID_TOKEN = "invalid oauth token"
 INVALID_DATA = "invalid data"
+# Inferred: the vendor document lists no rate-limit error. TOO_MANY_REQUESTS is the code Zoho CRM
+# answers when an API or concurrency limit is exceeded (Zoho's API-limit notes); the message is ours.
+TOO_MANY_REQUESTS = "too many requests"
 
 # JSON-Schema type names → Zoho's `expected_data_type` words (inferred from Zoho's usual answers).
 _ZOHO_TYPES = {
@@ -81,6 +84,30 @@ def internal_error() -> VendorError:
     return VendorError(bare(500, "INTERNAL_ERROR", INTERNAL_ERROR), "INTERNAL_ERROR")
 
 
+def too_many_requests() -> VendorError:
+    """429 TOO_MANY_REQUESTS (inferred, see TOO_MANY_REQUESTS): bare, without rate-limit headers."""
+    return VendorError(bare(429, "TOO_MANY_REQUESTS", TOO_MANY_REQUESTS), "TOO_MANY_REQUESTS")
+
+
+# Body-level errors (framework failures, also forced by faults): bare, or inside `data` when they
+# point into one input record.
+
+
+def mandatory(field: tuple[str | int, ...]) -> Reply:
+    """MANDATORY_NOT_FOUND for the missing property at `field`."""
+    wrap = in_data if _in_record(field) else bare
+    return wrap(400, "MANDATORY_NOT_FOUND", MANDATORY_NOT_FOUND, _field(field))
+
+
+def invalid_data(field: tuple[str | int, ...] = (), expected_type: str | None = None) -> Reply:
+    """INVALID_DATA for the value at `field` (naming Zoho's expected type), or for the body as a whole."""
+    details = _field(field)
+    if details and expected_type:
+        details = {"expected_data_type": expected_type, **details}
+    wrap = in_data if _in_record(field) else bare
+    return wrap(400, "INVALID_DATA", INVALID_DATA, details)
+
+
 # Record-level errors (inside `data`). `details: {id}` on the rule refusals is inferred.
 
 
@@ -120,7 +147,7 @@ def forced(code: str, event_id: str) -> VendorError:
     makers = {
         "INVALID_REQUEST_METHOD": invalid_method,
         "INVALID_DATA": lambda: invalid_id(event_id),
-        "MANDATORY_NOT_FOUND": lambda: VendorError(_mandatory(MAIL_FIELD), "MANDATORY_NOT_FOUND"),
+        "MANDATORY_NOT_FOUND": lambda: VendorError(mandatory(MAIL_FIELD), "MANDATORY_NOT_FOUND"),
         "NOT_ALLOWED": lambda: already_cancelled(event_id),
         "CANNOT_PERFORM_ACTION": lambda: cannot_perform_action(event_id),
         "NO_PERMISSION": lambda: no_permission("Crm_Implied_Cancel_Meetings"),
@@ -128,6 +155,7 @@ def forced(code: str, event_id: str) -> VendorError:
         "OAUTH_SCOPE_MISMATCH": scope_mismatch,
         "INVALID_TOKEN": invalid_token,
         "INVALID_URL_PATTERN": invalid_url,
+        "TOO_MANY_REQUESTS": too_many_requests,
     }
     return makers.get(code.strip().upper(), internal_error)()
 
@@ -148,31 +176,22 @@ def _field(field: tuple[str | int, ...]) -> dict[str, Any]:
     return {"api_name": names[-1], "json_path": json_path(field)} if names else {}
 
 
-def _mandatory(field: tuple[str | int, ...]) -> Reply:
-    wrap = in_data if _in_record(field) else bare
-    return wrap(400, "MANDATORY_NOT_FOUND", MANDATORY_NOT_FOUND, _field(field))
-
-
 def _in_record(field: tuple[str | int, ...]) -> bool:
     """A failure inside `data[i]` belongs to that record, so it goes inside `data`."""
     return len(field) >= 2 and field[0] == "data" and isinstance(field[1], int)
 
 
 def _body_failure(failure: Failure) -> Reply:
-    field = failure.field
-    wrap = in_data if _in_record(field) else bare
     if failure.reason == "required":
-        return _mandatory(field)
-    details = _field(field)
+        return mandatory(failure.field)
     found = _TYPE_IN_MESSAGE.search(failure.message)
-    if details and failure.reason in ("type", "format") and found and found.group(1) in _ZOHO_TYPES:
-        details = {"expected_data_type": _ZOHO_TYPES[found.group(1)], **details}
-    return wrap(400, "INVALID_DATA", INVALID_DATA, details)
+    expected = _ZOHO_TYPES.get(found.group(1)) if found and failure.reason in ("type", "format") else None
+    return invalid_data(failure.field, expected)
 
 
 def _parameter_failure(failure: Failure) -> Reply:
     if failure.location == "path" and failure.field_name == "version":
-        return bare(404, "INVALID_URL_PATTERN", INVALID_URL_PATTERN)
+        return invalid_url().reply
     return bare(400, "INVALID_DATA", INVALID_DATA, {"api_name": failure.field_name} if failure.field else {})
 
 
@@ -180,17 +199,17 @@ def failure(failure: Failure) -> Reply:
     """Render a framework failure as Zoho would answer it (mapping partly inferred, see each case)."""
     kind = failure.kind
     if kind is FailureKind.UNKNOWN_PATH:
-        return bare(404, "INVALID_URL_PATTERN", INVALID_URL_PATTERN)
+        return invalid_url().reply
     if kind is FailureKind.METHOD_NOT_ALLOWED:
-        return bare(400, "INVALID_REQUEST_METHOD", INVALID_REQUEST_METHOD)
+        return invalid_method().reply
     if kind is FailureKind.MISSING_BODY:
         # Inferred: no body is a body without its mandatory `data`.
-        return _mandatory(("data",))
+        return mandatory(("data",))
     if kind in (FailureKind.MALFORMED_BODY, FailureKind.UNSUPPORTED_MEDIA_TYPE, FailureKind.BODY_TOO_LARGE):
         # Inferred: Zoho's answer to unreadable bodies is not documented.
-        return bare(400, "INVALID_DATA", INVALID_DATA)
+        return invalid_data()
     if kind is FailureKind.INVALID_BODY:
         return _body_failure(failure)
     if kind is FailureKind.INVALID_PARAMETER:
         return _parameter_failure(failure)
-    return bare(500, "INTERNAL_ERROR", INTERNAL_ERROR)
+    return internal_error().reply
