@@ -18,10 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 import schemathesis
-from schemathesis.generation.meta import CoverageScenario, CoveragePhaseData
+from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 
 from conformance.checks import cronofy, graph, meetbit, meetergo, zoho
 from conformance.checks.common import Answer, VendorRules, error_problems, media_type
+
+Case = schemathesis.Case[Any]
 
 VENDOR_KEY = "x-conformance-vendor"
 RULES: dict[str, VendorRules] = {
@@ -33,22 +35,26 @@ ENVELOPE_CHECKS = frozenset({"vendor_error_envelope"})
 REPLACED = ("positive_data_acceptance", "unsupported_method")
 
 
-def _rules(case: schemathesis.Case) -> VendorRules | None:
+def _rules(case: Case) -> VendorRules | None:
     vendor = case.operation.schema.raw_schema.get(VENDOR_KEY)
     return RULES.get(vendor) if isinstance(vendor, str) else None
 
 
 def answer_of(response: schemathesis.Response) -> Answer:
-    return Answer(response.status_code, media_type(response.headers.get("content-type", [""])[0]), response.content)
+    return Answer(
+        response.status_code, media_type(response.headers.get("content-type", [""])[0]), response.content
+    )
 
 
-def _coverage_scenario(case: schemathesis.Case) -> Any:
+def _coverage_scenario(case: Case) -> Any:
     data = case.meta.phase.data if case.meta is not None else None
     return data.scenario if isinstance(data, CoveragePhaseData) else None
 
 
 @schemathesis.check
-def vendor_error_envelope(ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case) -> bool | None:
+def vendor_error_envelope(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: Case
+) -> bool | None:
     rules = _rules(case)
     if rules is None or response.status_code < 400:
         return None
@@ -60,12 +66,15 @@ def vendor_error_envelope(ctx: schemathesis.CheckContext, response: schemathesis
 
 @schemathesis.check
 def vendor_positive_data_acceptance(
-    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: Case
 ) -> bool | None:
     rules = _rules(case)
     if rules is None or case.meta is None or not case.meta.generation.mode.is_positive:
         return None
-    if _coverage_scenario(case) is not None and _coverage_scenario(case) == CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+    if (
+        _coverage_scenario(case) is not None
+        and _coverage_scenario(case) == CoverageScenario.UNSPECIFIED_HTTP_METHOD
+    ):
         return None
     if response.status_code < 400 or response.status_code == 429:
         return None
@@ -73,14 +82,15 @@ def vendor_positive_data_acceptance(
     if rules.refusal(answer):
         return None
     raise AssertionError(
-        f"a schema-valid request was refused with {response.status_code} {rules.codes(answer) or answer.text[:100]!r}, "
+        f"a schema-valid request was refused with {response.status_code} "
+        f"{rules.codes(answer) or answer.text[:100]!r}, "
         f"which is neither a success nor one of {rules.name}'s documented business-rule refusals"
     )
 
 
 @schemathesis.check
 def vendor_unsupported_method(
-    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: Case
 ) -> bool | None:
     rules = _rules(case)
     if rules is None or _coverage_scenario(case) != CoverageScenario.UNSPECIFIED_HTTP_METHOD:

@@ -69,7 +69,9 @@ def _resolve(spec: dict[str, Any], node: Any) -> Any:
             break
         target: Any = spec
         for part in str(node["$ref"])[2:].split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+            target = (
+                target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+            )
         node = target
     return node
 
@@ -132,7 +134,10 @@ def error_problems(rules: VendorRules, answer: Answer) -> list[str]:
     allowed_media = set(media.get(answer.status) or set().union(*media.values()))
     if answer.media_type not in allowed_media and not ("" in allowed_media and not answer.body):
         shown = sorted(m or "no body" for m in allowed_media)
-        return [f"{answer.status} has content type {answer.media_type or 'none'!r}; {rules.name} sends {shown} for it"]
+        return [
+            f"{answer.status} has content type {answer.media_type or 'none'!r}; "
+            f"{rules.name} sends {shown} for it"
+        ]
     problems = rules.envelope(answer)
     if problems:
         return problems
@@ -140,8 +145,11 @@ def error_problems(rules: VendorRules, answer: Answer) -> list[str]:
     documented |= set(rules.inferred.get(answer.status, {}))
     for code in rules.codes(answer):
         if code not in documented:
-            shown = sorted(documented) or "none"
-            problems.append(f"{answer.status} carries code {code!r}, not one {rules.name} documents for {answer.status} ({shown})")
+            listed = ", ".join(sorted(documented)) or "none"
+            problems.append(
+                f"{answer.status} carries code {code!r}, "
+                f"not one {rules.name} documents for {answer.status} ({listed})"
+            )
     return problems
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from conformance.checks.common import Answer, VendorRules, dig
 
 BODILESS = "<no body>"
-# 404: a calendar or event the credentials do not know; 423: the calendar is locked.
+# 404: a calendar or event the credentials do not know; 423: the calendar is locked. 422 with
+# errors.required / errors.invalid also answers conditional rules the schema cannot express
+# (scheduling_key with join_time; summary/start/end when the upsert creates the event).
 _RULES = {404, 423}
+_CONDITIONAL = {"errors.required", "errors.invalid"}
 
 
 def codes(answer: Answer) -> list[str]:
@@ -15,12 +18,16 @@ def codes(answer: Answer) -> list[str]:
     errors = dig(answer.json(), "errors")
     if not isinstance(errors, dict):
         return []
-    return sorted({str(dig(item, "key")) for items in errors.values() if isinstance(items, list) for item in items})
+    return sorted(
+        {str(dig(item, "key")) for items in errors.values() if isinstance(items, list) for item in items}
+    )
 
 
 def envelope(answer: Answer) -> list[str]:
     if answer.status != 422:
-        return [] if not answer.body else [f"{answer.status}: Cronofy sends no body, got {answer.text[:200]!r}"]
+        return (
+            [] if not answer.body else [f"{answer.status}: Cronofy sends no body, got {answer.text[:200]!r}"]
+        )
     errors = dig(answer.json(), "errors")
     if not isinstance(errors, dict) or not errors:
         return [f"422: no errors object: {answer.text[:200]!r}"]
@@ -36,6 +43,9 @@ def envelope(answer: Answer) -> list[str]:
 
 
 def refusal(answer: Answer) -> bool:
+    if answer.status == 422:
+        found = codes(answer)
+        return bool(found) and set(found) <= _CONDITIONAL
     return answer.status in _RULES and not answer.body
 
 

@@ -31,7 +31,9 @@ def envelope(answer: Answer) -> list[str]:
         if not isinstance(error.get(key), str)
     ]
     if not isinstance(error.get("innerError"), dict):
-        problems.append(f"{answer.status}: error.innerError is missing (Graph sends date and request-id there)")
+        problems.append(
+            f"{answer.status}: error.innerError is missing (Graph sends date and request-id there)"
+        )
     return problems
 
 

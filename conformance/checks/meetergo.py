@@ -30,7 +30,9 @@ def envelope(answer: Answer) -> list[str]:
     if body.get("statusCode") != answer.status:
         problems.append(f"{answer.status}: statusCode is {body.get('statusCode')!r}, not the HTTP status")
     message = body.get("message")
-    if not (isinstance(message, str) or (isinstance(message, list) and all(isinstance(m, str) for m in message))):
+    if not (
+        isinstance(message, str) or (isinstance(message, list) and all(isinstance(m, str) for m in message))
+    ):
         problems.append(f"{answer.status}: message is missing or not a string")
     if "error" in body and not isinstance(body["error"], str):
         problems.append(f"{answer.status}: error is not a string")

@@ -34,7 +34,9 @@ def envelope(answer: Answer) -> list[str]:
             continue
         missing = [key for key in _KEYS if key not in item]
         if missing:
-            problems.append(f"{answer.status}: {where} lacks {', '.join(missing)} (Zoho errors carry {', '.join(_KEYS)})")
+            problems.append(
+                f"{answer.status}: {where} lacks {', '.join(missing)} (Zoho errors carry {', '.join(_KEYS)})"
+            )
         elif item["status"] != "error":
             problems.append(f"{answer.status}: {where}.status is {item['status']!r}, not 'error'")
         elif not isinstance(item["details"], dict):

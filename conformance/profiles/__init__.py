@@ -1,0 +1,1 @@
+"""Shipped credential profiles (YAML data)."""

@@ -1,0 +1,1 @@
+"""Reporters: small handlers of engine events."""
