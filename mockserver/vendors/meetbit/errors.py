@@ -94,11 +94,15 @@ def _body_message(failure: Failure) -> str:
         return required(name)
     if failure.reason == "type":
         # null fails Laravel's implicit `required` rule, which stops the attribute's other rules.
-        # The Failure does not carry the value, so read jsonschema's message ("None is not of type").
-        return required(name) if failure.message.startswith("None ") else not_string(name)
+        return required(name) if failure.value is None else not_string(name)
     if failure.reason == "maxLength":
         return too_long(name, 255)
     return invalid(name)
+
+
+def method_not_allowed() -> VendorError:
+    """405 text/plain (inferred: Laravel); the HTTP layer adds `Allow` with the path's methods."""
+    return VendorError(Reply.text(405, METHOD_NOT_ALLOWED), "method_not_allowed")
 
 
 def failure(problem: Failure) -> Reply:
@@ -107,7 +111,7 @@ def failure(problem: Failure) -> Reply:
     if kind is FailureKind.UNKNOWN_PATH:
         return not_found().reply
     if kind is FailureKind.METHOD_NOT_ALLOWED:
-        return Reply.text(405, METHOD_NOT_ALLOWED)
+        return method_not_allowed().reply
     if kind is FailureKind.BODY_TOO_LARGE:
         return content_too_large().reply
     if kind is FailureKind.INTERNAL:

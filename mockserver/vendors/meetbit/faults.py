@@ -60,6 +60,7 @@ BUILDERS: Mapping[str, Builder] = {
     "access_denied": lambda call, _: errors.access_denied().reply,
     "resource_object_does_not_exist": lambda call, _: errors.not_found().reply,
     "content_too_large": lambda call, _: errors.content_too_large().reply,
+    "method_not_allowed": lambda call, _: errors.method_not_allowed().reply,
     "too_many_requests": _rate_limited,
     "server_error": lambda call, _: errors.server_error().reply,
 }

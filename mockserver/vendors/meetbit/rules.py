@@ -39,6 +39,9 @@ def permitted(granted: list[str], needed: str) -> bool:
     return False
 
 
+PHP_TRIM = " \t\n\r\0\x0b"
+
+
 def integer_id(text: str) -> int | None:
     """A route id: digits only (Laravel's integer route constraint); anything else matches nothing."""
     stripped = text.strip()
@@ -69,7 +72,9 @@ def note(value: Any) -> str:
         raise errors.validation({errors.NOTE: [errors.required(errors.NOTE)]})
     if not isinstance(value, str):
         raise errors.validation({errors.NOTE: [errors.not_string(errors.NOTE)]})
-    trimmed = value.strip()
+    # PHP's trim() set (inferred: Laravel's TrimStrings), not Python's Unicode-wide strip(): a note
+    # of U+0085 or U+2003 is text to Laravel and to the spec's `pattern: \S`, not an empty note.
+    trimmed = value.strip(PHP_TRIM)
     if not trimmed:
         raise errors.validation({errors.NOTE: [errors.required(errors.NOTE)]})
     if len(trimmed) > NOTE_MAX_LENGTH:

@@ -34,7 +34,7 @@ def _laravel(message: str) -> dict[str, object]:
             _laravel(REQUIRED),
         ),
         (
-            Failure(FailureKind.INVALID_BODY, "5 is not of type 'string'", ("cancel_note",), "type"),
+            Failure(FailureKind.INVALID_BODY, "5 is not of type 'string'", ("cancel_note",), "type", value=5),
             _laravel("The cancel_note field must be a string."),
         ),
         (

@@ -192,8 +192,8 @@ def test_every_example_name_forces_its_example(operation_id: str, name: str, val
 @pytest.mark.parametrize(
     ("operation_id", "name"),
     [
-        ("cancelEvent", "405"),
-        ("cancelEvent", "Method Not Allowed."),
+        ("cancelEvent", "406"),
+        ("cancelEvent", "Not Acceptable."),
         ("cancelEvent", "RATE_LIMITED"),
         ("getEvent", "cancel_note_required"),
         ("getEvent", "413"),

@@ -115,3 +115,11 @@ def test_mock_error(marker: str, status: int) -> None:
         rules.mock_error({"x-mock-error": marker})
     assert caught.value.reply.status == status
     rules.mock_error({})  # no marker: no error
+
+
+def test_note_is_trimmed_like_php_not_like_python() -> None:
+    # Found by the conformance fuzzer: U+0085 passes the spec's `pattern: \S`, so it is a note.
+    from mockserver.vendors.meetbit import rules
+
+    assert rules.note("\u0085") == "\u0085"
+    assert rules.note("  keep me \t\n") == "keep me"
