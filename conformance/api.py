@@ -58,7 +58,7 @@ def check(
     max_examples: int = 10,
     seed: int | None = DEFAULT_SEED,
     workers: int = 1,
-    layers: Sequence[Layer] = tuple(Layer),
+    layers: Sequence[Layer] = (Layer.SPEC, Layer.ENVELOPE, Layer.SCENARIOS),
     listener: Callable[[Event], None] | None = None,
 ) -> Report:
     """Run the suite; raises engine.TargetError for bad configuration or an unreachable target."""

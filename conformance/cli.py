@@ -9,7 +9,7 @@ import click
 
 from cancel_contracts.specs import VENDORS
 from conformance.engine import DEFAULT_SEED, Options, TargetError, execute, plan
-from conformance.events import Event, RunFinished
+from conformance.events import Event, Layer, RunFinished
 from conformance.report.console import Console
 from conformance.report.junit import JUnit
 
@@ -53,6 +53,13 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Schemathesis workers."
 )
+@click.option(
+    "--resilience",
+    is_flag=True,
+    default=False,
+    help="Also drive every operation through forced errors, throttling and latency (X-Mock-Fault, "
+    "/__admin/faults); only for targets that implement the mock's fault injection.",
+)
 def check(
     vendor: str,
     url: str,
@@ -63,6 +70,7 @@ def check(
     max_examples: int,
     seed: int,
     workers: int,
+    resilience: bool,
 ) -> None:
     """Judge an implementation against the vendor contracts: exit 0 passed, 1 failed, 2 not run."""
     if fixtures_map is not None and not fixtures_map.is_file():
@@ -76,6 +84,7 @@ def check(
         max_examples=max_examples,
         seed=seed,
         workers=workers,
+        layers=(Layer.SPEC, Layer.ENVELOPE, Layer.SCENARIOS, *((Layer.RESILIENCE,) if resilience else ())),
     )
     try:
         resolved = plan(options)

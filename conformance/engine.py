@@ -24,6 +24,7 @@ from conformance.events import (
     RunFinished,
     RunStarted,
 )
+from conformance.resilience_layer import run_resilience
 from conformance.scenario_layer import run_scenarios
 from conformance.setup import admin, fixtures_map
 from conformance.spec_layer import SpecRun, run_spec
@@ -45,6 +46,7 @@ class Options:
     max_examples: int = 10
     seed: int | None = DEFAULT_SEED
     workers: int = 1
+    # Layer.RESILIENCE is off by default: it needs a target that honours the mock's fault injection.
     layers: tuple[Layer, ...] = (Layer.SPEC, Layer.ENVELOPE, Layer.SCENARIOS)
 
 
@@ -149,6 +151,19 @@ def execute(plan: Plan) -> Iterator[Event]:
                 vendor, Layer.SCENARIOS, tuple(scenario_results), time.monotonic() - layer_started
             )
             results += scenario_results
+        if Layer.RESILIENCE in options.layers:
+            yield LayerStarted(vendor, Layer.RESILIENCE)
+            layer_started = time.monotonic()
+            profile = plan.profiles.get(vendor, fixtures_map.VendorProfile())
+            resilience_results = asyncio.run(
+                run_resilience(vendor, plan.base_url(vendor), plan.admin_url, profile, dict(options.headers))
+            )
+            for result in resilience_results:
+                yield CaseFinished(result)
+            yield LayerFinished(
+                vendor, Layer.RESILIENCE, tuple(resilience_results), time.monotonic() - layer_started
+            )
+            results += resilience_results
     yield RunFinished(tuple(results), time.monotonic() - started)
 
 

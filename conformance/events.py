@@ -10,6 +10,7 @@ class Layer(StrEnum):
     SPEC = "spec"  # Schemathesis over the vendor spec: generic checks and their vendor replacements
     ENVELOPE = "envelope"  # the vendor's error envelope on every error answer
     SCENARIOS = "scenarios"  # the documented behaviours, played from conformance/scenarios/*.yaml
+    RESILIENCE = "resilience"  # forced errors, throttling and latency (only with --resilience)
 
 
 class Status(StrEnum):

@@ -24,7 +24,7 @@ def test_the_mock_keeps_every_contract(mock_url: str) -> None:
     report = check(VENDORS, mock_url, max_examples=EXAMPLES)
     assert report.ok, report.describe()
     for vendor in VENDORS:
-        for layer in Layer:
+        for layer in (Layer.SPEC, Layer.ENVELOPE, Layer.SCENARIOS):
             mine = report.find(vendor=vendor, layer=layer)
             assert any(r.status is Status.PASSED for r in mine), (vendor, layer)
     scenarios = report.find(layer=Layer.SCENARIOS)
