@@ -18,7 +18,10 @@ from mockserver.http.app import create_app
 
 ZOHO = {"Authorization": "Zoho-oauthtoken 1000.mock.zoho.all"}
 # Graph echoes client-request-id and makes a fresh one when none is sent: send one.
-GRAPH = {"Authorization": "Bearer mock.adele.readwrite", "client-request-id": "11111111-2222-4333-8444-555555555555"}
+GRAPH = {
+    "Authorization": "Bearer mock.adele.readwrite",
+    "client-request-id": "11111111-2222-4333-8444-555555555555",
+}
 MEETBIT = {"X-Access-Key-Id": "mbk_default", "X-Access-Key-Secret": "mbs_default_secret"}
 CRONOFY = {"Authorization": "Bearer cronofy-api-key"}
 MEETERGO = {
