@@ -1,0 +1,207 @@
+"""The `Store` contract (see mockserver/core/store.py), run against MemoryStore and SqliteStore."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from mockserver.core.store import Records, StateTree, Transaction
+from tests.store.conftest import StoreFactory
+
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def tree(_now: datetime) -> StateTree:
+    return {
+        "acme": {
+            "events": {
+                "1": {"id": "1", "state": "live", "tags": ["a"], "nested": {"n": 1}},
+                "2": {"id": "2", "state": "live", "tags": [], "nested": {"n": 2}},
+            },
+            "empty": {},
+        },
+        "other": {},
+    }
+
+
+def counting(seeded: list[int]) -> Any:
+    def seeder(now: datetime) -> StateTree:
+        seeded.append(1)
+        return tree(now)
+
+    return seeder
+
+
+def test_a_session_is_seeded_once_on_first_use(make_store: StoreFactory) -> None:
+    seeded: list[int] = []
+    store = make_store(counting(seeded))
+    assert store.sessions() == []
+    assert store.snapshot("s1") == tree(NOW)  # empty collections and vendors stay visible
+    store.transact("s1", lambda tx: tx.get("acme", "events", "1"))
+    store.outbox("s1")
+    assert seeded == [1]
+    assert store.frozen_at("s2") is None
+    assert seeded == [1, 1]
+    assert store.sessions() == ["s1", "s2"]
+
+
+def test_sessions_are_isolated(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    store.transact("a", lambda tx: tx.put("acme", "events", "1", {"id": "1", "state": "cancelled"}))
+    assert store.snapshot("a")["acme"]["events"]["1"]["state"] == "cancelled"
+    assert store.snapshot("b")["acme"]["events"]["1"]["state"] == "live"
+    assert store.snapshot("b", "acme") == {"acme": tree(NOW)["acme"]}
+    assert store.snapshot("b", "nobody") == {"nobody": {}}
+
+
+def test_a_transaction_commits_writes_and_outbox_together(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+
+    def cancel(tx: Transaction) -> str:
+        records = Records(tx, "acme")
+        event = records.get("events", 1)
+        assert event is not None
+        event["state"] = "cancelled"
+        records.put("events", 1, event)
+        records.put("events", 3, {"id": "3", "state": "new"})
+        records.delete("events", 2)
+        assert records.get("events", 2) is None
+        assert [r["id"] for r in records.all("events")] == ["1", "3"]  # staged view, insertion order
+        records.emit("mail.cancellation", {"event": "1"})
+        return "done"
+
+    assert store.transact("s", cancel) == "done"
+    events = store.snapshot("s")["acme"]["events"]
+    assert list(events) == ["1", "3"]
+    assert events["1"]["state"] == "cancelled"
+    [message] = store.outbox("s")
+    assert (message.vendor, message.kind, message.payload) == ("acme", "mail.cancellation", {"event": "1"})
+
+
+def test_a_failing_transaction_leaves_no_trace(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+
+    def broken(tx: Transaction) -> None:
+        tx.put("acme", "events", "1", {"id": "1", "state": "cancelled"})
+        tx.emit("acme", "mail", {})
+        raise LookupError("vendor error")
+
+    with pytest.raises(LookupError):
+        store.transact("s", broken)
+    assert store.snapshot("s") == tree(NOW)
+    assert store.outbox("s") == []
+
+
+def test_reads_are_copies_and_puts_are_snapshots(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+
+    def mutate(tx: Transaction) -> None:
+        event = tx.get("acme", "events", "1")
+        assert event is not None
+        event["tags"].append("changed")
+        event["nested"]["n"] = 99
+        again = tx.get("acme", "events", "1")
+        assert again is not None and again["tags"] == ["a"]
+        record: dict[str, Any] = {"id": "9", "tags": []}
+        tx.put("acme", "events", "9", record)
+        record["tags"].append("late")
+
+    store.transact("s", mutate)
+    snapshot = store.snapshot("s")
+    assert snapshot["acme"]["events"]["1"] == tree(NOW)["acme"]["events"]["1"]
+    assert snapshot["acme"]["events"]["9"] == {"id": "9", "tags": []}
+    snapshot["acme"]["events"]["1"]["state"] = "mutated outside"
+    assert store.snapshot("s")["acme"]["events"]["1"]["state"] == "live"
+
+
+def test_a_replaced_record_keeps_its_place(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    store.transact("s", lambda tx: tx.put("acme", "events", "1", {"id": "1", "state": "x"}))
+    assert [r["id"] for r in store.transact("s", lambda tx: tx.all("acme", "events"))] == ["1", "2"]
+
+
+def test_clock_freezes_per_session(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    store.freeze("s", NOW)
+    assert store.frozen_at("s") == NOW
+    assert store.transact("s", lambda tx: tx.now) == NOW
+    assert store.frozen_at("t") is None
+    store.transact("s", lambda tx: tx.emit("acme", "mail", {}))
+    assert store.outbox("s")[0].time == "2030-01-01T12:00:00Z"
+    store.freeze("s", None)
+    assert store.frozen_at("s") is None
+    assert store.transact("s", lambda tx: tx.now) != NOW
+
+
+def test_outbox_clears_per_session(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    for session in ("s", "t"):
+        store.transact(session, lambda tx: tx.emit("acme", "mail", {"n": 1}))
+    store.clear_outbox("s")
+    assert store.outbox("s") == []
+    assert len(store.outbox("t")) == 1
+
+
+def test_reset_forgets_one_session_or_all(make_store: StoreFactory) -> None:
+    seeded: list[int] = []
+    store = make_store(counting(seeded))
+    for session in ("s", "t"):
+        store.transact(session, lambda tx: tx.delete("acme", "events", "1"))
+        store.transact(session, lambda tx: tx.emit("acme", "mail", {}))
+        store.freeze(session, NOW)
+    store.reset("s")
+    assert store.sessions() == ["t"]
+    assert store.snapshot("s") == tree(NOW)
+    assert store.outbox("s") == [] and store.frozen_at("s") is None
+    assert "1" not in store.snapshot("t")["acme"]["events"]
+    store.reset()
+    assert store.sessions() == []
+    assert store.snapshot("t") == tree(NOW)
+    assert len(seeded) == 4
+
+
+def test_add_records_adds_and_replaces(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    store.add_records(
+        "s", {"acme": {"events": {"2": {"id": "2", "state": "x"}, "7": {"id": "7"}}, "new": {}}}
+    )
+    state = store.snapshot("s")["acme"]
+    assert list(state["events"]) == ["1", "2", "7"]
+    assert state["events"]["2"] == {"id": "2", "state": "x"}
+    assert state["new"] == {}
+
+
+def test_seed_replaces_the_seeder_for_new_sessions(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    store.seed(lambda _now: {"acme": {"events": {}}})
+    assert store.snapshot("fresh") == {"acme": {"events": {}}}
+
+
+def test_concurrent_transactions_are_serializable(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    successes: list[int] = []
+
+    def cancel(tx: Transaction) -> bool:
+        event = tx.get("acme", "events", "1")
+        assert event is not None
+        if event["state"] == "cancelled":
+            return False
+        tx.put("acme", "events", "1", {**event, "state": "cancelled"})
+        tx.emit("acme", "mail.cancellation", {})
+        return True
+
+    def worker() -> None:
+        for _ in range(20):
+            if store.transact("s", cancel):
+                successes.append(1)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert successes == [1]
+    assert len(store.outbox("s")) == 1
