@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,5 +28,5 @@ def _load(name: str) -> dict[str, Any]:
 
 
 def load(name: str) -> dict[str, Any]:
-    """The parsed spec (cached; treat as read-only)."""
-    return _load(name)
+    """The parsed spec: a private copy (parsed once), since some consumers resolve `$ref`s in place."""
+    return copy.deepcopy(_load(name))
