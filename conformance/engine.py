@@ -138,32 +138,20 @@ def execute(plan: Plan) -> Iterator[Event]:
                 mine = tuple(r for r in spec_results if r.layer is layer)
                 yield LayerFinished(vendor, layer, mine, time.monotonic() - layer_started)
             results += spec_results
-        if Layer.SCENARIOS in options.layers:
-            yield LayerStarted(vendor, Layer.SCENARIOS)
+        profile = plan.profiles.get(vendor, fixtures_map.VendorProfile())
+        http_layers = ((Layer.SCENARIOS, run_scenarios), (Layer.RESILIENCE, run_resilience))
+        for http_layer, runner in http_layers:
+            if http_layer not in options.layers:
+                continue
+            yield LayerStarted(vendor, http_layer)
             layer_started = time.monotonic()
-            profile = plan.profiles.get(vendor, fixtures_map.VendorProfile())
-            scenario_results = asyncio.run(
-                run_scenarios(vendor, plan.base_url(vendor), plan.admin_url, profile, dict(options.headers))
+            layer_results = asyncio.run(
+                runner(vendor, plan.base_url(vendor), plan.admin_url, profile, dict(options.headers))
             )
-            for result in scenario_results:
+            for result in layer_results:
                 yield CaseFinished(result)
-            yield LayerFinished(
-                vendor, Layer.SCENARIOS, tuple(scenario_results), time.monotonic() - layer_started
-            )
-            results += scenario_results
-        if Layer.RESILIENCE in options.layers:
-            yield LayerStarted(vendor, Layer.RESILIENCE)
-            layer_started = time.monotonic()
-            profile = plan.profiles.get(vendor, fixtures_map.VendorProfile())
-            resilience_results = asyncio.run(
-                run_resilience(vendor, plan.base_url(vendor), plan.admin_url, profile, dict(options.headers))
-            )
-            for result in resilience_results:
-                yield CaseFinished(result)
-            yield LayerFinished(
-                vendor, Layer.RESILIENCE, tuple(resilience_results), time.monotonic() - layer_started
-            )
-            results += resilience_results
+            yield LayerFinished(vendor, http_layer, tuple(layer_results), time.monotonic() - layer_started)
+            results += layer_results
     yield RunFinished(tuple(results), time.monotonic() - started)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
+from cancel_contracts.specs import resolve as _resolve
+
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 ERROR_MEDIA_TYPES = ("application/json", "text/plain")
 
@@ -48,22 +50,6 @@ def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]
             operation = item.get(method)
             if isinstance(operation, dict):
                 yield route, method, operation
-
-
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    seen = 0
-    while isinstance(node, dict) and "$ref" in node and seen < 20:
-        ref = str(node["$ref"])
-        if not ref.startswith("#/"):
-            return node
-        target: Any = spec
-        for part in ref[2:].split("/"):
-            target = (
-                target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
-            )
-        node = target
-        seen += 1
-    return node
 
 
 def house_rules(spec: dict[str, Any], file: str) -> list[Problem]:

@@ -16,11 +16,11 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 
 from cancel_contracts import specs
+from cancel_contracts.specs import resolve as _resolve
 from conformance.checks import RULES
 from conformance.checks.common import Answer, error_problems, media_type
 from conformance.events import Layer, Problem, Result, Status
@@ -38,15 +38,6 @@ class Operation:
     method: str
     pattern: re.Pattern[str]
     errors: tuple[tuple[int, str | None, tuple[str, ...]], ...]  # status, example name, required headers
-
-
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in str(node["$ref"])[2:].split("/"):
-            target = target[part.replace("~1", "/")]
-        node = target
-    return node
 
 
 def operations(vendor: str) -> list[Operation]:

@@ -30,3 +30,16 @@ def _load(name: str) -> dict[str, Any]:
 def load(name: str) -> dict[str, Any]:
     """The parsed spec: a private copy (parsed once), since some consumers resolve `$ref`s in place."""
     return copy.deepcopy(_load(name))
+
+
+def resolve(spec: dict[str, Any], node: Any) -> Any:
+    """Follow local `$ref`s (`#/components/...`) until a real node; a dangling ref gives `{}`."""
+    for _ in range(32):  # a cycle of refs ends here instead of looping
+        if not (isinstance(node, dict) and "$ref" in node and str(node["$ref"]).startswith("#/")):
+            return node
+        target: Any = spec
+        for part in str(node["$ref"])[2:].split("/"):
+            key = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(key, {}) if isinstance(target, dict) else {}
+        node = target
+    return node

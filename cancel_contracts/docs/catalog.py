@@ -14,6 +14,7 @@ from typing import Any
 
 from cancel_contracts import specs
 from cancel_contracts.docs.provoke import Provocation, ScenarioStep, error_steps, provocation
+from cancel_contracts.specs import resolve
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
@@ -56,15 +57,6 @@ class CatalogEntry:
         if isinstance(self.body, str):
             return self.body
         return json.dumps(self.body, indent=2, ensure_ascii=False)
-
-
-def resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in str(node["$ref"])[2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
 
 
 def operations(spec: dict[str, Any]) -> list[tuple[Operation, dict[str, Any]]]:

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from cancel_contracts import specs
+from cancel_contracts.specs import resolve as _resolve
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -61,19 +62,6 @@ class VendorRules:
 
 def media_type(value: str | None) -> str:
     return (value or "").split(";", 1)[0].strip().lower()
-
-
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    for _ in range(20):
-        if not (isinstance(node, dict) and "$ref" in node):
-            break
-        target: Any = spec
-        for part in str(node["$ref"])[2:].split("/"):
-            target = (
-                target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
-            )
-        node = target
-    return node
 
 
 def _examples(spec: dict[str, Any]) -> list[tuple[int, str, Any]]:

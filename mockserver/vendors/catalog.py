@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from cancel_contracts import specs
+from cancel_contracts.specs import resolve
 
 THROTTLED = "throttled"
 _METHODS = ("get", "put", "post", "delete", "patch")
@@ -24,15 +25,6 @@ class Documented:
     status: int
     name: str | None
     code: str | None
-
-
-def resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in str(node["$ref"])[2:].split("/"):
-            target = target[part.replace("~1", "/")]
-        node = target
-    return node
 
 
 class ErrorCatalog:

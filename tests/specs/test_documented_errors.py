@@ -8,20 +8,12 @@ from typing import Any
 import pytest
 
 from cancel_contracts import specs
+from cancel_contracts.specs import resolve
 from tests.documented import DocumentedError
 
 METHODS = ("get", "put", "post", "delete", "patch")
 TABLES = {vendor: importlib.import_module(f"tests.documented.{vendor}").ERRORS for vendor in specs.VENDORS}
 ROWS = [(vendor, row) for vendor, rows in TABLES.items() for row in rows]
-
-
-def resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in str(node["$ref"])[2:].split("/"):
-            target = target[part.replace("~1", "/")]
-        node = target
-    return node
 
 
 def operation(spec: dict[str, Any], operation_id: str) -> dict[str, Any]:
