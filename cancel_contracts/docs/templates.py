@@ -140,6 +140,7 @@ pre { background: var(--cc-soft); border: 1px solid var(--cc-line); padding: .5r
       white-space: pre-wrap; word-break: break-all; max-width: 60ch; }
 .cc-table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 .cc-table th, .cc-table td { border: 1px solid var(--cc-line); padding: .4rem .5rem; text-align: left; vertical-align: top; }
+.cc-table td code { overflow-wrap: anywhere; }
 .cc-table thead th { background: var(--cc-soft); }
 .cc-status { font-weight: 700; white-space: nowrap; }
 .cc-summary, .cc-ops, .cc-note { color: var(--cc-muted); font-size: .9em; }
