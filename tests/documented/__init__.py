@@ -1,5 +1,5 @@
 """Each vendor document's list of errors, as data (copied from the vendor documents; tests never
-read ../shared). One module per vendor exports `ERRORS`."""
+read the shared vendor folder outside the repo). One module per vendor exports `ERRORS`."""
 
 from __future__ import annotations
 

@@ -23,6 +23,8 @@ from mockserver.vendors.cronofy import VENDOR
 from mockserver.vendors.plugin import Throttle
 from tests.documented import DocumentedError
 from tests.documented.cronofy import ERRORS
+from tests.vendors import fault_support
+from tests.vendors.fault_support import same
 
 SESSION = "faults"
 NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
@@ -84,19 +86,7 @@ def organic(call: Call) -> Reply:
 
 
 def forced(name: str, call: Call, throttle: Throttle | None = None) -> Reply:
-    assert VENDOR.fault is not None
-    reply = VENDOR.fault(name, call, throttle)
-    assert reply is not None, f"{name!r} does not resolve for {call.operation_id}"
-    return reply
-
-
-def same(one: Reply, other: Reply) -> None:
-    assert (one.status, one.content_type, dict(one.headers)) == (
-        other.status,
-        other.content_type,
-        dict(other.headers),
-    )
-    assert one.encoded() == other.encoded()
+    return fault_support.forced(VENDOR, name, call, throttle)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from mockserver.vendors.graph import VENDOR, errors
 from mockserver.vendors.plugin import Throttle
 from tests.documented import DocumentedError
 from tests.documented.graph import CANCEL_OPERATIONS, ERRORS
+from tests.vendors import fault_support
 
 SESSION = "faults"
 NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
@@ -68,10 +69,7 @@ def organic(call: Call) -> Reply:
 
 
 def forced(name: str, call: Call, throttle: Throttle | None = None) -> Reply:
-    assert VENDOR.fault is not None
-    reply = VENDOR.fault(name, call, throttle)
-    assert reply is not None, f"{name!r} does not resolve for {call.operation_id}"
-    return reply
+    return fault_support.forced(VENDOR, name, call, throttle)
 
 
 def masked(reply: Reply, framework: bool = False) -> tuple[int, str | None, dict[str, str], bytes]:

@@ -21,6 +21,8 @@ from mockserver.vendors.meetbit import VENDOR, errors
 from mockserver.vendors.plugin import Throttle
 from tests.documented import DocumentedError
 from tests.documented.meetbit import ERRORS
+from tests.vendors import fault_support
+from tests.vendors.fault_support import same
 from tests.vendors.meetbit.conftest import Mock, make_call
 
 NOTE = {"cancel_note": "Customer asked to reschedule."}
@@ -52,19 +54,7 @@ def organic(call: Call) -> tuple[Reply, Call]:
 
 
 def forced(name: str, call: Call, throttle: Throttle | None = None) -> Reply:
-    assert VENDOR.fault is not None
-    reply = VENDOR.fault(name, call, throttle)
-    assert reply is not None, f"{name!r} does not resolve for {call.operation_id}"
-    return reply
-
-
-def same(one: Reply, other: Reply) -> None:
-    assert (one.status, one.content_type, dict(one.headers)) == (
-        other.status,
-        other.content_type,
-        dict(other.headers),
-    )
-    assert one.encoded() == other.encoded()
+    return fault_support.forced(VENDOR, name, call, throttle)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from mockserver.vendors.plugin import Throttle
 from mockserver.vendors.zoho import VENDOR, errors
 from tests.documented import DocumentedError
 from tests.documented.zoho import ERRORS
+from tests.vendors import fault_support
+from tests.vendors.fault_support import same
 from tests.vendors.zoho.conftest import ALL, CANCELLABLE, NOW, SESSION, seeded_store
 
 OPERATIONS = ("cancelMeeting", "getMeeting", "createMeeting")
@@ -56,19 +58,7 @@ def organic(call: Call) -> Reply:
 
 
 def forced(name: str, call: Call, throttle: Throttle | None = None) -> Reply:
-    assert VENDOR.fault is not None
-    reply = VENDOR.fault(name, call, throttle)
-    assert reply is not None, f"{name!r} does not resolve for {call.operation_id}"
-    return reply
-
-
-def same(one: Reply, other: Reply) -> None:
-    assert (one.status, one.content_type, dict(one.headers)) == (
-        other.status,
-        other.content_type,
-        dict(other.headers),
-    )
-    assert one.encoded() == other.encoded()
+    return fault_support.forced(VENDOR, name, call, throttle)
 
 
 @dataclass(frozen=True)
