@@ -185,3 +185,28 @@ async def test_throttling_answers_as_each_vendor_documents(app: Any, vendor: str
         assert name in second.headers, (name, dict(second.headers))
     if "Retry-After" in wanted_headers:
         assert 0 < int(second.headers["Retry-After"]) <= 30
+
+
+async def _seeded_statuses(client: httpx.AsyncClient, vendor: str, seed: int, session: str) -> list[int]:
+    path, method, headers, _, _, _ = THROTTLED[vendor]
+    body = {"scheduling_key": "agent-already-joining"} if vendor == "cronofy" else None
+    s = {"X-Mock-Session": session}
+    rule = {"vendor": vendor, "error": "429", "percent": 50, "seed": seed, "latency_ms": 1}
+    added = await client.post("/__admin/faults", json=rule, headers=s)
+    assert added.status_code == 201, added.text
+    statuses = []
+    for _ in range(24):
+        response = await client.request(method, f"/{vendor}{path}", json=body, headers={**headers, **s})
+        statuses.append(response.status_code)
+    return statuses
+
+
+@pytest.mark.parametrize("vendor", list(THROTTLED))
+async def test_seeded_rules_repeat_exactly_for_every_vendor(app: Any, vendor: str) -> None:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://mock") as client:
+        first = await _seeded_statuses(client, vendor, 11, f"seed-{vendor}-1")
+        again = await _seeded_statuses(client, vendor, 11, f"seed-{vendor}-2")
+        other = await _seeded_statuses(client, vendor, 12, f"seed-{vendor}-3")
+    assert first == again  # same seed, same calls: the same outcomes
+    assert first != other
+    assert 0 < first.count(429) < len(first)  # the rule really draws: some fail, some pass
