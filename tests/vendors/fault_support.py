@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from cancel_contracts import specs
 from mockserver.core.exchange import Call, Reply
 from mockserver.vendors.plugin import Throttle, Vendor
 
@@ -21,3 +24,21 @@ def same(one: Reply, other: Reply) -> None:
         dict(other.headers),
     )
     assert one.encoded() == other.encoded()
+
+
+def examples(spec_name: str, operation_id: str) -> list[tuple[str, Any]]:
+    """(example name, value) of every named example of the operation's error responses."""
+    spec = specs.load(spec_name)
+    found = []
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or operation.get("operationId") != operation_id:
+                continue
+            for status, response in operation["responses"].items():
+                media_types = (
+                    (specs.resolve(spec, response).get("content") or {}) if int(status) >= 400 else {}
+                )
+                for media in media_types.values():
+                    for name, example in media.get("examples", {}).items():
+                        found.append((name, specs.resolve(spec, example)["value"]))
+    return found

@@ -6,29 +6,17 @@ from typing import Any
 
 import pytest
 
-from mockserver.core import fixtures
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.store import MemoryStore, Records, Transaction
 from mockserver.vendors.meetbit import VENDOR, auth
+from tests.vendors import seeding
 
 NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
 DEFAULT_KEYS = {"x-access-key-id": "mbk_default", "x-access-key-secret": "mbs_default_secret"}
 
 
 def seeded_store() -> MemoryStore:
-    document, source = fixtures.read(VENDOR.fixtures)
-    loaded = fixtures.merge(
-        fixtures.FixtureSet(),
-        document,
-        source,
-        collections={"meetbit": list(VENDOR.collections)},
-        key_of=lambda _vendor, collection, record: VENDOR.key_of(collection, record),
-        check=lambda _vendor, _collection, _record: [],
-        now=NOW,
-    )
-    store = MemoryStore(lambda _now: loaded.resolve(NOW))
-    store.freeze("s", NOW)
-    return store
+    return seeding.seeded_store(VENDOR, NOW, "s")
 
 
 def make_call(

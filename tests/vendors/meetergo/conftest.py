@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from mockserver.core import fixtures
 from mockserver.core.errors import VendorError
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.store import MemoryStore, OutboxEntry, Records, Transaction
 from mockserver.vendors.meetergo import VENDOR
+from tests.vendors import seeding
 
 NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
 SESSION = "meetergo-tests"
@@ -27,19 +27,7 @@ SERIES = [f"a0000000-0000-4000-8000-0000000000{n}" for n in (20, 21, 22, 23)]
 
 
 def seeded_store() -> MemoryStore:
-    document, source = fixtures.read(VENDOR.fixtures)
-    loaded = fixtures.merge(
-        fixtures.FixtureSet(),
-        document,
-        source,
-        collections={"meetergo": list(VENDOR.collections)},
-        key_of=lambda _vendor, collection, record: VENDOR.key_of(collection, record),
-        check=lambda _vendor, _collection, _record: [],
-        now=NOW,
-    )
-    store = MemoryStore(lambda _now: loaded.resolve(NOW))
-    store.freeze(SESSION, NOW)
-    return store
+    return seeding.seeded_store(VENDOR, NOW, SESSION)
 
 
 class Client:

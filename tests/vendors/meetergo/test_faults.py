@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 
-from cancel_contracts import specs
 from mockserver.core.errors import Failure, FailureKind, VendorError
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.store import Records
-from mockserver.vendors import catalog
 from mockserver.vendors.meetergo import VENDOR, errors
 from mockserver.vendors.plugin import Throttle
 from tests.documented import DocumentedError
@@ -160,20 +158,7 @@ def test_every_documented_error_is_provoked_and_forced(row: DocumentedError) -> 
 
 
 def examples(operation_id: str) -> list[tuple[str, Any]]:
-    spec = specs.load("meetergo")
-    found = []
-    for item in spec["paths"].values():
-        for operation in item.values():
-            if not isinstance(operation, dict) or operation.get("operationId") != operation_id:
-                continue
-            for status, response in operation["responses"].items():
-                media_types = (
-                    (catalog.resolve(spec, response).get("content") or {}) if int(status) >= 400 else {}
-                )
-                for media in media_types.values():
-                    for name, example in media.get("examples", {}).items():
-                        found.append((name, catalog.resolve(spec, example)["value"]))
-    return found
+    return fault_support.examples("meetergo", operation_id)
 
 
 EXAMPLES = [(op, name, value) for op in (CANCEL, GET) for name, value in examples(op)]

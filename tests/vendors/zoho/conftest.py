@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from mockserver.core import fixtures
 from mockserver.core.errors import VendorError
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.store import MemoryStore, Records
 from mockserver.vendors.zoho import VENDOR
+from tests.vendors import seeding
 
 NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
 SESSION = "zoho-tests"
@@ -20,19 +20,7 @@ CANCELLABLE = "4876876000001081142"
 
 
 def seeded_store() -> MemoryStore:
-    document, source = fixtures.read(VENDOR.fixtures)
-    loaded = fixtures.merge(
-        fixtures.FixtureSet(),
-        document,
-        source,
-        collections={"zoho": list(VENDOR.collections)},
-        key_of=lambda _vendor, collection, record: VENDOR.key_of(collection, record),
-        check=lambda _vendor, _collection, _record: [],
-        now=NOW,
-    )
-    store = MemoryStore(lambda _now: loaded.resolve(NOW))
-    store.freeze(SESSION, NOW)
-    return store
+    return seeding.seeded_store(VENDOR, NOW, SESSION)
 
 
 class Client:

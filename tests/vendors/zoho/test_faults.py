@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 
-from cancel_contracts import specs
 from mockserver.core.errors import Failure, FailureKind, VendorError
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.store import Records
-from mockserver.vendors import catalog
 from mockserver.vendors.plugin import Throttle
 from mockserver.vendors.zoho import VENDOR, errors
 from tests.documented import DocumentedError
@@ -204,20 +202,7 @@ def test_every_documented_error_is_provoked_and_forced(row: DocumentedError) -> 
 
 
 def example_names(operation_id: str) -> list[tuple[str, Any]]:
-    spec = specs.load("zoho")
-    found = []
-    for item in spec["paths"].values():
-        for operation in item.values():
-            if not isinstance(operation, dict) or operation.get("operationId") != operation_id:
-                continue
-            for status, response in operation["responses"].items():
-                if int(status) < 400:
-                    continue
-                response = catalog.resolve(spec, response)
-                for media in (response.get("content") or {}).values():
-                    for name, example in media.get("examples", {}).items():
-                        found.append((name, catalog.resolve(spec, example)["value"]))
-    return found
+    return fault_support.examples("zoho", operation_id)
 
 
 EXAMPLES = [(op, name, value) for op in OPERATIONS for name, value in example_names(op)]
