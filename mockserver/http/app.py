@@ -15,6 +15,7 @@ from cancel_contracts import specs
 from mockserver.http import docs
 from mockserver.http.admin import admin_endpoint
 from mockserver.http.endpoints import vendor_endpoint
+from mockserver.http.fastpath import FastPath
 from mockserver.http.middleware import Gate, Recorder
 from mockserver.http.rendering import ErrorRenderer, handled_exceptions
 from mockserver.http.validation import VALIDATORS
@@ -31,8 +32,13 @@ def create_app(
     fixtures: Iterable[Path] = (),
     *,
     service: MockService | None = None,
+    fast_path: bool = True,
 ) -> AsyncApp:
-    """Build the mock. Pass `service` to share state with the caller (tests, the pytest plugin)."""
+    """Build the mock. Pass `service` to share state with the caller (tests, the pytest plugin).
+
+    `fast_path=False` leaves out the compiled lane (`mockserver.http.fastpath`), so every request
+    takes Connexion's own stack: the reference the lane is tested against.
+    """
     service = service or MockService(vendors, fixtures)
     app = AsyncApp(
         "mockserver",
@@ -42,7 +48,7 @@ def create_app(
     )
     for name, vendor in service.vendors.items():
         app.add_api(
-            specs.path(vendor.spec),
+            specs.load(vendor.spec),  # parsed once per process (a private copy): Connexion mutates it
             base_path=f"/{name}",
             name=name,
             resolver=Resolver(function_resolver=lambda op, n=name: vendor_endpoint(service, n, op)),
@@ -51,7 +57,7 @@ def create_app(
             swagger_ui_options=NO_UI,
         )
     app.add_api(
-        specs.path("admin"),
+        specs.load("admin"),
         base_path="",
         name="admin",
         resolver=Resolver(function_resolver=lambda op: admin_endpoint(service, op)),
@@ -63,6 +69,8 @@ def create_app(
         app.add_error_handler(exception, renderer)
     app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, journal=service.journal)
     app.add_middleware(Gate, position=MiddlewarePosition.BEFORE_VALIDATION, service=service)
+    if fast_path:
+        app.add_middleware(FastPath, position=MiddlewarePosition.BEFORE_SWAGGER, service=service)
     app.service = service
     docs.install(app)
     return app

@@ -6,16 +6,16 @@ transaction, and turns the `Reply` back into a response.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from connexion import context
 from connexion.lifecycle import ConnexionResponse
 
-from mockserver.core.exchange import Call
-from mockserver.http.middleware import STATE_KEY, lower_headers, query_of
+from mockserver.http.admission import call_of
+from mockserver.http.middleware import STATE_KEY
 from mockserver.http.rendering import to_response
-from mockserver.http.routing import vendor_path
 from mockserver.service import MockService
 
 Endpoint = Callable[..., Awaitable[ConnexionResponse]]
@@ -28,20 +28,25 @@ def vendor_endpoint(service: MockService, vendor: str, operation_id: str) -> End
     async def endpoint(*_args: Any, **kwargs: Any) -> ConnexionResponse:
         scope = context.request.scope
         session, principal = scope["state"][STATE_KEY]
-        call = Call(
-            vendor=vendor,
-            operation_id=operation_id,
-            method=scope["method"],
-            path=vendor_path(scope["path"], vendor),
-            path_params={str(k): str(v) for k, v in scope.get("path_params", {}).items()},
-            query=query_of(scope),
-            headers=lower_headers(scope),
-            body=kwargs.get("body"),
+        call = call_of(
+            service,
+            vendor,
+            operation_id,
+            scope,
+            scope.get("path_params", {}),
             session=session,
-            now=service.now(session),
+            body=_parsed(kwargs.get("body")),
             principal=principal,
         )
         return to_response(service.handle(call))
 
     endpoint.__name__ = f"{vendor}_{operation_id}".replace(".", "_")
     return endpoint
+
+
+def _parsed(body: Any) -> Any:
+    """Connexion validates a body sent with no Content-Type (or `Application/JSON`) as the JSON the
+    operation consumes, then hands it over as bytes: parse it, as the vendors would."""
+    if isinstance(body, bytes | bytearray):
+        return json.loads(body)
+    return body

@@ -8,7 +8,6 @@ body never reaches a validator that would turn it into a 500.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import MutableMapping
@@ -17,29 +16,15 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.clock import format_instant, utcnow
-from mockserver.core.errors import Failure, FailureKind, VendorError
-from mockserver.core.exchange import Call, Reply
-from mockserver.core.faults import FaultSpecError
+from mockserver.core.errors import Failure, FailureKind
 from mockserver.core.journal import Entry, Journal
-from mockserver.http.routing import ADMIN_PREFIX, prefix_of, session_of, vendor_of, vendor_path
+from mockserver.http.admission import admit, call_of, lower_headers
+from mockserver.http.routing import ADMIN_PREFIX, prefix_of, session_of, vendor_of
 from mockserver.http.validation import SchemaViolation
 from mockserver.service import MockService
 
 MAX_BODY_BYTES = 1024 * 1024
 STATE_KEY = "cancel_contracts"
-
-
-def lower_headers(scope: Scope) -> dict[str, str]:
-    return {
-        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", ())
-    }
-
-
-def query_of(scope: Scope) -> dict[str, str]:
-    from urllib.parse import parse_qsl
-
-    raw = scope.get("query_string", b"").decode("latin-1")
-    return dict(parse_qsl(raw, keep_blank_values=True))
 
 
 def _is_json(content_type: str) -> bool:
@@ -98,30 +83,16 @@ class Gate:
         session = session_of(scope)
         headers = lower_headers(scope)
         routing: dict[str, Any] = scope.get("extensions", {}).get("connexion_routing", {})
-        call = Call(
-            vendor=vendor,
-            operation_id=str(routing.get("operation_id", "")),
-            method=scope["method"],
-            path=vendor_path(scope["path"], vendor),
-            path_params={str(k): str(v) for k, v in scope.get("path_params", {}).items()},
-            query=query_of(scope),
-            headers=headers,
-            body=None,
+        call = call_of(
+            self.service,
+            vendor,
+            str(routing.get("operation_id", "")),
+            scope,
+            scope.get("path_params", {}),
             session=session,
-            now=self.service.now(session),
+            headers=headers,
         )
-        try:
-            decision = self.service.faults.decide(call)
-        except FaultSpecError as error:
-            raise VendorError(
-                Reply(400, {"error": "fault_invalid", "message": str(error)}), "fault"
-            ) from error
-        if decision.latency_ms:
-            await asyncio.sleep(decision.latency_ms / 1000)
-        refusal = self.service.faults.refusal(call, decision)
-        if refusal is not None:
-            raise refusal
-        principal = self.service.authenticate(call)  # raises VendorError on bad credentials
+        principal = await admit(self.service, call)  # raises VendorError: fault, throttle, credentials
         state: MutableMapping[str, Any] = scope.setdefault("state", {})
         state[STATE_KEY] = (session, principal)
         body = await self._read_body(scope, receive, headers)

@@ -1,0 +1,77 @@
+"""What every vendor request goes through before its handler, whichever lane carries it.
+
+`call_of` turns the raw ASGI scope into the vendor-neutral `Call`; `admit` applies the session's
+fault rules (and the `X-Mock-Fault` header), waits any injected latency, refuses with the vendor's
+documented error when a fault or throttle says so, and authenticates the caller the vendor's way.
+`Gate` (the Connexion lane) and `FastPath` (the compiled lane) both call these, so the order —
+faults, then credentials, then the body — is the same on both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.types import Scope
+
+from mockserver.core.errors import VendorError
+from mockserver.core.exchange import Call, Reply
+from mockserver.core.faults import FaultSpecError
+from mockserver.http.routing import vendor_path
+from mockserver.service import MockService
+
+
+def lower_headers(scope: Scope) -> dict[str, str]:
+    """Header names lower-cased; a repeated header keeps its last value."""
+    return {
+        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", ())
+    }
+
+
+def query_of(scope: Scope) -> dict[str, str]:
+    raw = scope.get("query_string", b"").decode("latin-1")
+    return dict(parse_qsl(raw, keep_blank_values=True))
+
+
+def call_of(
+    service: MockService,
+    vendor: str,
+    operation_id: str,
+    scope: Scope,
+    path_params: Mapping[str, Any],
+    *,
+    session: str,
+    body: Any = None,
+    principal: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Call:
+    return Call(
+        vendor=vendor,
+        operation_id=operation_id,
+        method=scope["method"],
+        path=vendor_path(scope["path"], vendor),
+        path_params={str(k): str(v) for k, v in path_params.items()},
+        query=query_of(scope),
+        headers=lower_headers(scope) if headers is None else headers,
+        body=body,
+        session=session,
+        now=service.now(session),
+        principal=principal,
+    )
+
+
+async def admit(service: MockService, call: Call) -> Any:
+    """Faults, latency and credentials for `call`; returns the vendor's principal or raises
+    `VendorError` with the vendor's documented refusal."""
+    try:
+        decision = service.faults.decide(call)
+    except FaultSpecError as error:
+        raise VendorError(Reply(400, {"error": "fault_invalid", "message": str(error)}), "fault") from error
+    if decision.latency_ms:
+        await asyncio.sleep(decision.latency_ms / 1000)
+    refusal = service.faults.refusal(call, decision)
+    if refusal is not None:
+        raise refusal
+    return service.authenticate(call)

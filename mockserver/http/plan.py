@@ -1,0 +1,182 @@
+"""One operation compiled once for the fast lane: its route, its parameter checks, its body check.
+
+A plan is built from Connexion's own operation object, with Connexion's own pieces: the route is
+the one Connexion's router registers (`starlettify_path`, Starlette's convertors), query and path
+values are coerced by Connexion's `coerce_type`, each value is checked by the same
+`StructuredParameterValidator.validate_parameter`, the content type by the same rules as
+`RequestValidationOperation`, and the body by the same `validator_map` class — built once here
+instead of once per request. So a plan accepts exactly what Connexion's validation accepts.
+
+A plan only ever says "valid, here are the values" or "declined". It declines whatever it cannot
+vouch for — a failed check, an unusual content type or charset, a repeated header it reads, a
+parameter style it does not compile — and the request then takes the Connexion lane, which
+validates it again and renders the error in the vendor's format. Declining costs speed, never
+correctness.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+from copy import deepcopy
+from dataclasses import dataclass
+
+from connexion.exceptions import TypeValidationError
+from connexion.frameworks.starlette import starlettify_path
+from connexion.operations import AbstractOperation
+from connexion.utils import coerce_type, is_json_mimetype, is_null, is_nullable, split_content_type
+from starlette.routing import compile_path
+
+from mockserver.http.validation import SchemaViolation, StructuredParameterValidator
+
+DECLINE: t.Final = object()
+"""A plan's answer when the request must take the Connexion lane."""
+
+_SCALARS = ("string", "integer", "number", "boolean")
+_DEFAULT_STYLE = {"query": "form", "path": "simple", "header": "simple"}
+_UTF8 = (None, "utf-8", "UTF-8", "utf8", "UTF8")
+
+
+@dataclass(frozen=True)
+class Param:
+    location: str  # query, path or header
+    name: str
+    definition: dict[str, t.Any]
+    header: bytes  # the lower-case header name (header parameters only)
+
+
+def _compilable(param: dict[str, t.Any]) -> bool:
+    """Scalar parameters in their default style, which is all the vendor specs use."""
+    schema = param.get("schema", {})
+    location = param.get("in")
+    return (
+        location in _DEFAULT_STYLE
+        and schema.get("type") in _SCALARS
+        and param.get("style", _DEFAULT_STYLE[location]) == _DEFAULT_STYLE[location]
+        and "content" not in param
+    )
+
+
+class Route:
+    """Connexion's route for one operation: the same regex and convertors as its router."""
+
+    def __init__(self, operation: AbstractOperation, path: str) -> None:
+        template = starlettify_path(path, operation.get_path_parameter_types())
+        self.regex, _, self.convertors = compile_path(template)
+        self.method = operation.method.upper()
+
+    def match(self, method: str, path: str) -> dict[str, t.Any] | None:
+        if method != self.method:
+            return None
+        found = self.regex.match(path)
+        if found is None:
+            return None
+        return {name: self.convertors[name].convert(value) for name, value in found.groupdict().items()}
+
+
+class OperationPlan:
+    def __init__(self, operation: AbstractOperation, path: str, validator_map: dict[str, t.Any]) -> None:
+        self.operation_id = str(operation.operation_id)
+        self.route = Route(operation, path)
+        parameters = list(operation.parameters)
+        self.compiled = all(_compilable(param) for param in parameters)
+        self.params = (
+            [Param(p["in"], p["name"], p, p["name"].lower().encode("latin-1")) for p in parameters]
+            if self.compiled
+            else []
+        )
+        self._operation = operation
+        self._validator_map = validator_map
+        self._consumes = list(operation.consumes)
+        self._has_body = operation.is_request_body_defined
+        self._body_checks: dict[str, t.Any] = {}
+
+    # parameters -----------------------------------------------------------------------------------
+    def parameters_valid(
+        self, query: dict[str, list[str]], path_params: dict[str, t.Any], headers: dict[bytes, list[bytes]]
+    ) -> bool:
+        for param in self.params:
+            value: t.Any
+            if param.location == "header":
+                values = headers.get(param.header)
+                if values is not None and len(values) > 1:
+                    return False  # Starlette reads the first, a proxy might join them: let Connexion decide
+                value = None if values is None else values[0].decode("latin-1")
+            else:
+                if param.location == "query":
+                    raw = query.get(param.name)
+                    value = None if raw is None else raw[-1]
+                else:  # Starlette names a path parameter `event-id` `event_id`, which Connexion's
+                    value = path_params.get(param.name.replace("-", "_"))  # parser then leaves uncoerced
+                if value is not None and (param.location == "query" or "-" not in param.name):
+                    try:
+                        value = coerce_type(param.definition, value, "parameter", param.name)
+                    except TypeValidationError:
+                        return False
+            if StructuredParameterValidator.validate_parameter(
+                param.location, value, param.definition, param.name
+            ):
+                return False
+        return True
+
+    # body -----------------------------------------------------------------------------------------
+    def body(self, content_types: list[bytes], raw: bytes) -> t.Any:
+        """The body argument the handler gets (as Connexion's parameter decorator builds it), or
+        `DECLINE`. `content_types` are the request's Content-Type header values."""
+        if len(content_types) > 1:
+            return DECLINE
+        content_type = content_types[0].decode("latin-1") if content_types else None
+        if content_type is not None and content_type.count("/") != 1:
+            return DECLINE
+        mime, encoding = split_content_type(content_type)
+        if encoding not in _UTF8:
+            return DECLINE
+        if raw.strip() and content_type is not None and is_json_mimetype(content_type):
+            try:
+                parsed = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                return DECLINE  # the Gate refuses it in the vendor's format
+        elif raw.strip():
+            parsed = DECLINE  # a body that is not JSON: only Connexion knows what to make of it
+        else:
+            parsed = None
+        if not self._has_body:
+            return None
+        if mime is None or mime not in self._consumes:
+            return DECLINE
+        if parsed is DECLINE or not is_json_mimetype(mime):
+            return DECLINE
+        check = self._body_check(mime)
+        if check is None:
+            return DECLINE
+        try:
+            check._validate(parsed)
+        except SchemaViolation:
+            return DECLINE
+        schema = self._operation.body_schema(mime)
+        if is_nullable(schema) and is_null(parsed):
+            return None
+        if parsed is None:
+            return deepcopy(schema.get("default", {}))
+        return parsed
+
+    def _body_check(self, mime: str) -> t.Any:
+        found = self._body_checks.get(mime)
+        if found is None:
+            operation = self._operation
+            schema = operation.body_schema(mime)
+            try:
+                validator_class = self._validator_map["body"][mime]
+            except KeyError:
+                return None
+            if not schema:
+                return None
+            found = self._body_checks[mime] = validator_class(
+                schema=schema,
+                required=operation.request_body.get("required", False),
+                nullable=is_nullable(operation.body_definition(mime)),
+                encoding="utf-8",
+                strict_validation=False,
+                uri_parser=operation.uri_parser_class(operation.parameters, operation.body_definition()),
+            )
+        return found
