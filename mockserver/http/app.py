@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from connexion import AsyncApp
 from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
@@ -40,11 +42,14 @@ def create_app(
     takes Connexion's own stack: the reference the lane is tested against.
     """
     service = service or MockService(vendors, fixtures)
+    middlewares: list[Any] = list(MIDDLEWARES)
+    if fast_path:  # outermost: a request it serves skips every layer below
+        middlewares.insert(0, partial(FastPath, service=service))
     app = AsyncApp(
         "mockserver",
         specification_dir=str(specs.DIRECTORY),
         swagger_ui_options=NO_UI,
-        middlewares=list(MIDDLEWARES),
+        middlewares=middlewares,
     )
     for name, vendor in service.vendors.items():
         app.add_api(
@@ -69,8 +74,6 @@ def create_app(
         app.add_error_handler(exception, renderer)
     app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, journal=service.journal)
     app.add_middleware(Gate, position=MiddlewarePosition.BEFORE_VALIDATION, service=service)
-    if fast_path:
-        app.add_middleware(FastPath, position=MiddlewarePosition.BEFORE_SWAGGER, service=service)
     app.service = service
     docs.install(app)
     return app

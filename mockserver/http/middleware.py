@@ -53,17 +53,22 @@ class Recorder:
         try:
             await self.app(scope, receive, recording_send)
         finally:
-            self.journal.add(
-                Entry(
-                    time=format_instant(utcnow()),
-                    session=session_of(scope),
-                    vendor=prefix,
-                    method=scope.get("method", ""),
-                    path=scope.get("path", ""),
-                    status=status[0],
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                )
-            )
+            record(self.journal, scope, prefix, status[0], started)
+
+
+def record(journal: Journal, scope: Scope, vendor: str, status: int, started: float) -> None:
+    """One journal entry for a vendor request that started at `started` (`time.perf_counter()`)."""
+    journal.add(
+        Entry(
+            time=format_instant(utcnow()),
+            session=session_of(scope),
+            vendor=vendor,
+            method=scope.get("method", ""),
+            path=scope.get("path", ""),
+            status=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        )
+    )
 
 
 class Gate:

@@ -46,10 +46,10 @@ _REAL_DATETIME = clock.datetime
 
 @dataclass
 class Source:
-    """What one app may make up: ids from a seeded generator, time from a counter."""
+    """What one app may make up: ids from a seeded generator; the time is the request's number."""
 
     ids: random.Random = field(default_factory=lambda: random.Random(7))
-    ticks: int = 0
+    request: int = 0
 
 
 class _Clock(datetime):
@@ -60,9 +60,8 @@ class _Clock(datetime):
         lane = LANE.get()
         if lane is None:
             return _REAL_DATETIME.now(tz)
-        source = cls.sources[lane]
-        source.ticks += 1
-        return datetime(2026, 11, 21, 9, 0, tzinfo=UTC) + timedelta(milliseconds=source.ticks)
+        # one instant per request, however often an app asks for the time while serving it
+        return datetime(2026, 11, 21, 9, 0, tzinfo=UTC) + timedelta(milliseconds=cls.sources[lane].request)
 
 
 def _uuid4(sources: dict[str, Source]) -> Any:
@@ -95,6 +94,7 @@ class Twin(httpx.AsyncBaseTransport):
         self.requests = 0
 
     async def _one(self, lane: str, transport: httpx.ASGITransport, request: httpx.Request) -> Any:
+        _Clock.sources[lane].request += 1
         token = LANE.set(lane)
         try:
             copy = httpx.Request(
@@ -369,3 +369,19 @@ def test_generated_requests_get_the_same_answers(vendor: str, lanes: tuple[Twin,
 
     check()
     assert not transport.mismatches, _report(transport)
+
+
+async def test_both_lanes_journal_the_same_requests(twin: tuple[Twin, httpx.AsyncClient]) -> None:
+    transport, client = twin
+    session = {"X-Mock-Session": "journal"}
+    for _name, method, url, headers, body in EDGES:
+        await client.request(method, url, headers={**headers, **session}, content=body)
+    journals = []
+    for lane in (transport.fast, transport.reference):
+        response = await lane.handle_async_request(
+            httpx.Request("GET", "http://mock/__admin/requests", headers=session)
+        )
+        entries = json.loads(await response.aread())["requests"]
+        journals.append([{k: v for k, v in entry.items() if k != "duration_ms"} for entry in entries])
+    assert journals[0] == journals[1]
+    assert len(journals[0]) == sum(1 for edge in EDGES if not edge[2].startswith("/__admin"))
