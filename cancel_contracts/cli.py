@@ -15,13 +15,33 @@ import click
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from cancel_contracts import specs  # noqa: E402  (after the warning filter)
-from conformance.cli import check  # noqa: E402
-from conformance.lint import lint_file  # noqa: E402
 
 VENDOR_NAMES = ("zoho", "graph", "meetbit", "cronofy", "meetergo")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Imports `check` (the conformance suite: Schemathesis and the rest, ~0.3 s) only when it is run
+    or listed, so `serve` starts without it; `lint` imports openapi-spec-validator (~0.25 s) itself."""
+
+    LAZY = "check"
+
+    def _add_lazy(self) -> None:
+        if self.LAZY not in self.commands:
+            from conformance.cli import check
+
+            self.add_command(check)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._add_lazy()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == self.LAZY:
+            self._add_lazy()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cancel-contracts")
 def main() -> None:
     """Mock, check and document five vendors' cancel-a-meeting APIs."""
@@ -31,6 +51,8 @@ def main() -> None:
 @click.argument("spec", nargs=-1, type=click.Path(path_type=Path))
 def lint(spec: tuple[Path, ...]) -> None:
     """Validate specs (default: all shipped ones); one line per problem, exit 1 on any."""
+    from conformance.lint import lint_file
+
     files = list(spec) or [specs.path(name) for name in (*VENDOR_NAMES, "admin")]
     problems = [problem for path in files for problem in lint_file(path)]
     for problem in problems:
@@ -202,6 +224,3 @@ def docs(out: Path, mock_url: str) -> None:
     except DocsError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-
-
-main.add_command(check)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from connexion import AsyncApp
+from connexion.spec import Specification
 
 from mockserver.core.journal import Journal
-from mockserver.core.sqlite_store import SqliteJournal, SqliteStore
 from mockserver.core.store import MemoryStore, Store
 from mockserver.http.app import create_app
 from mockserver.service import MockService
@@ -48,17 +51,46 @@ def build_service(options: ServeOptions) -> MockService:
     store: Store
     journal: Journal | None = None
     if options.state:
+        from mockserver.core.sqlite_store import SqliteJournal, SqliteStore  # only with a state file
+
         store = SqliteStore(options.state)
         journal = SqliteJournal(options.state)
     else:
         store = MemoryStore()
     return MockService(
-        options.vendors or None, [Path(path) for path in options.fixtures], store=store, journal=journal
+        options.vendors or None,
+        [Path(path) for path in options.fixtures],
+        store=store,
+        journal=journal,
+        check_shipped_fixtures=False,  # checked before they ship; `--fixtures` files are checked
     )
 
 
+@contextmanager
+def shipped_specs_trusted() -> Iterator[None]:
+    """Connexion checks every spec against the OpenAPI 3.0 schema when it is added (`add_api` →
+    `Specification.__init__` → `_validate_spec`; it has no option to skip it): ~0.2 s of CPU for the
+    six shipped specs, the largest single part of `serve`'s start-up. `serve` only ever mounts the
+    shipped specs, and those are checked before they ship: by that very check of Connexion's
+    (`tests/specs/test_serve_trusts.py`, and every `create_app` in the tests) and by
+    `cancel-contracts lint` (openapi-spec-validator: the same schema, defaults included, and more).
+    So while the app is built here, Connexion's check is left out."""
+    original = Specification.__dict__["_validate_spec"]
+
+    def trusted(cls: Any, spec: Any) -> None:
+        return None
+
+    Specification._validate_spec = classmethod(trusted)
+    try:
+        yield
+    finally:
+        Specification._validate_spec = original
+
+
 def build_app(options: ServeOptions) -> AsyncApp:
-    return create_app(service=build_service(options))
+    service = build_service(options)
+    with shipped_specs_trusted():
+        return create_app(service=service)
 
 
 def app_from_environment() -> AsyncApp:
