@@ -24,6 +24,11 @@ def format_instant(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def is_relative(text: str) -> bool:
+    """Whether `relative(text, now)` gives an instant (for any `now`)."""
+    return _RELATIVE.match(text.strip()) is not None
+
+
 def relative(text: str, now: datetime) -> datetime | None:
     """`now`, `now+2h`, `+2h`, `-30m`, `+1d` → an instant relative to `now`; anything else → None."""
     match = _RELATIVE.match(text.strip())

@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 
 from mockserver.core.clock import format_instant, utcnow
 from mockserver.core.journal import Entry
-from mockserver.core.store import OutboxEntry, Record, Seeder, StateTree, Transaction
+from mockserver.core.store import OutboxEntry, Predicate, Record, Seeder, StateTree, Transaction
 
 T = TypeVar("T")
 _VENDOR_MARK = ""  # a `layout` row with this collection name records that a vendor exists
@@ -163,23 +163,36 @@ class _SqliteTransaction:
         ).fetchone()
         return None if row is None else _load(row[0])
 
-    def all(self, vendor: str, collection: str) -> list[Record]:
+    def _view(self, vendor: str, collection: str) -> list[tuple[str, str]]:
+        """(key, JSON text) of the collection as this transaction sees it, in insertion order."""
         rows = self._conn.execute(
             "SELECT key, data FROM records WHERE session = ? AND vendor = ? AND collection = ? ORDER BY id",
             (self._session, vendor, collection),
         ).fetchall()
-        found: list[Record] = []
+        if not self._writes:
+            return rows
+        found: list[tuple[str, str]] = []
         seen: set[str] = set()
         for key, data in rows:
             seen.add(key)
-            staged = (vendor, collection, key)
-            text = self._writes.get(staged, data)
+            text = self._writes.get((vendor, collection, key), data)
             if text is not None:
-                found.append(_load(text))
+                found.append((key, text))
         for (v, c, k), text in self._writes.items():
             if v == vendor and c == collection and k not in seen and text is not None:
-                found.append(_load(text))
+                found.append((k, text))
         return found
+
+    def all(self, vendor: str, collection: str) -> list[Record]:
+        return [_load(text) for _key, text in self._view(vendor, collection)]
+
+    def find(self, vendor: str, collection: str, predicate: Predicate) -> list[Record]:
+        # Every row is parsed anyway: the parsed record is already a private copy.
+        found = (_load(text) for _key, text in self._view(vendor, collection))
+        return [record for record in found if predicate(record)]
+
+    def keys(self, vendor: str, collection: str) -> list[str]:
+        return [key for key, _text in self._view(vendor, collection)]
 
     def put(self, vendor: str, collection: str, key: str, record: Record) -> None:
         self._writes[(vendor, collection, key)] = _dump(record)

@@ -205,3 +205,80 @@ def test_concurrent_transactions_are_serializable(make_store: StoreFactory) -> N
         thread.join()
     assert successes == [1]
     assert len(store.outbox("s")) == 1
+
+
+def test_find_copies_only_the_matches_of_the_staged_view(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    store.transact("s", lambda tx: tx.put("acme", "events", "3", {"id": "3", "state": "live", "tags": []}))
+
+    def look(tx: Transaction) -> None:
+        records = Records(tx, "acme")
+        assert [r["id"] for r in records.find("events", lambda r: r["state"] == "live")] == ["1", "2", "3"]
+        records.put("events", 1, {"id": "1", "state": "cancelled", "tags": []})
+        records.delete("events", 2)
+        records.put("events", 4, {"id": "4", "state": "live", "tags": []})
+        records.put("events", 5, {"id": "5", "state": "cancelled", "tags": []})
+        assert [r["id"] for r in records.find("events", lambda r: r["state"] == "live")] == ["3", "4"]
+        assert [r["id"] for r in records.find("events", lambda r: r["state"] == "cancelled")] == ["1", "5"]
+        assert records.find("events", lambda r: False) == []
+        assert records.find("nothing", lambda r: True) == []
+        assert records.find("events", lambda r: True) == records.all("events")
+        [found] = records.find("events", lambda r: r["id"] == "3")
+        found["tags"].append("changed")  # a copy: nothing changes until it is put
+        assert records.get("events", 3) == {"id": "3", "state": "live", "tags": []}
+
+    store.transact("s", look)
+    assert store.snapshot("s")["acme"]["events"]["3"]["tags"] == []
+
+
+def test_find_sees_what_another_transaction_committed(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+    live = lambda tx: [r["id"] for r in tx.find("acme", "events", lambda r: r["state"] == "live")]  # noqa: E731
+    assert store.transact("s", live) == ["1", "2"]
+    store.transact("s", lambda tx: tx.put("acme", "events", "1", {"id": "1", "state": "cancelled"}))
+    assert store.transact("s", live) == ["2"]
+    assert store.transact("other", live) == ["1", "2"]
+
+
+def test_keys_list_the_staged_view_in_insertion_order(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+
+    def look(tx: Transaction) -> list[list[str]]:
+        records = Records(tx, "acme")
+        seen = [records.keys("events")]
+        records.put("events", 7, {"id": "7"})
+        records.put("events", 1, {"id": "1", "state": "x"})
+        records.delete("events", 2)
+        seen.append(records.keys("events"))
+        seen.append(records.keys("empty"))
+        seen.append(records.keys("nothing"))
+        return seen
+
+    assert store.transact("s", look) == [["1", "2"], ["1", "7"], [], []]
+    assert store.transact("s", lambda tx: tx.keys("acme", "events")) == ["1", "7"]
+
+
+def test_what_a_seeder_returns_is_never_changed(make_store: StoreFactory) -> None:
+    shared = tree(NOW)  # one tree for every session: a seeder may share its records
+    pristine = tree(NOW)
+    store = make_store(lambda _now: shared)
+
+    def change(tx: Transaction) -> None:
+        event = tx.get("acme", "events", "1")
+        assert event is not None
+        event["tags"].append("changed")
+        event["nested"]["n"] = 99
+        [found] = tx.find("acme", "events", lambda r: r["id"] == "2")
+        found["tags"].append("changed")
+        for record in tx.all("acme", "events"):
+            record["state"] = "mutated"
+        tx.put("acme", "events", "1", {**event, "state": "cancelled"})
+        tx.delete("acme", "events", "2")
+        tx.put("acme", "events", "3", {"id": "3"})
+        tx.put("acme", "fresh", "1", {"id": "1"})
+
+    store.transact("a", change)
+    store.add_records("a", {"acme": {"events": {"4": {"id": "4"}}}})
+    store.snapshot("a")["acme"]["events"]["1"]["tags"].append("outside")
+    assert shared == pristine
+    assert store.snapshot("b") == pristine

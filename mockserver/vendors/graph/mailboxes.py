@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from mockserver.core.exchange import Call
@@ -49,15 +50,16 @@ class Mailbox:
         return {"emailAddress": {"name": self.name, "address": self.address}}
 
 
+@lru_cache(maxsize=256)  # parameter names come from the spec: a handful
+def _plain(text: str) -> str:
+    return "".join(char for char in text.lower() if char.isalnum())
+
+
 def param(params: Mapping[str, str], name: str) -> str:
     """A path parameter by its spec name (`calendarGroup-id`), whatever spelling the HTTP layer used."""
-
-    def plain(text: str) -> str:
-        return "".join(char for char in text.lower() if char.isalnum())
-
-    wanted = plain(name)
+    wanted = _plain(name)
     for key, value in params.items():
-        if plain(key) == wanted:
+        if _plain(key) == wanted:
             return str(value)
     return ""
 
@@ -73,21 +75,25 @@ def find_user(records: Records, ref: str) -> Record | None:
     if found is not None:
         return found
     wanted = ref.lower()
-    for user in records.all("users"):
-        if (
+    matches = records.find(
+        "users",
+        lambda user: (
             str(user.get("userPrincipalName", "")).lower() == wanted
             or str(user.get("id", "")).lower() == wanted
-        ):
-            return user
-    return None
+        ),
+    )
+    return matches[0] if matches else None
 
 
 def find_user_by_address(records: Records, address: str) -> Record | None:
     wanted = address.strip().lower()
-    for user in records.all("users"):
-        if wanted in (str(user.get("mail") or "").lower(), str(user.get("userPrincipalName", "")).lower()):
-            return user
-    return None
+    found = records.find(
+        "users",
+        lambda user: (
+            wanted in (str(user.get("mail") or "").lower(), str(user.get("userPrincipalName", "")).lower())
+        ),
+    )
+    return found[0] if found else None
 
 
 def resolve(form: Form, call: Call, records: Records) -> Mailbox:
@@ -120,10 +126,13 @@ def resolve(form: Form, call: Call, records: Records) -> Mailbox:
 
 
 def default_calendar(records: Records, mailbox: Mailbox) -> str | None:
-    for calendar in records.all("calendars"):
-        if calendar.get("x-mock-owner") == mailbox.id and calendar.get("isDefaultCalendar"):
-            return str(calendar["id"])
-    return None
+    found = records.find(
+        "calendars",
+        lambda calendar: (
+            calendar.get("x-mock-owner") == mailbox.id and bool(calendar.get("isDefaultCalendar"))
+        ),
+    )
+    return str(found[0]["id"]) if found else None
 
 
 def calendar_of(event: Record, records: Records, mailbox: Mailbox) -> str | None:
@@ -154,4 +163,4 @@ def find_event(form: Form, call: Call, records: Records, mailbox: Mailbox) -> Re
 
 
 def events_in(records: Records, mailbox: Mailbox) -> list[Record]:
-    return [event for event in records.all("events") if event.get("x-mock-mailbox") == mailbox.id]
+    return records.find("events", lambda event: event.get("x-mock-mailbox") == mailbox.id)

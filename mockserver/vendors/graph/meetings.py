@@ -52,22 +52,33 @@ def cancel(records: Records, event: Record, comment: str | None, now: datetime) 
     is marked cancelled; one cancellation message goes to the attendees. Returns the ids changed.
     """
     mailbox = event.get("x-mock-mailbox")
-    everything = records.all("events")
     targets = [event]
     if event.get("type") == "seriesMaster":
-        targets += [
-            e for e in everything if e.get("x-mock-mailbox") == mailbox and rules.is_part_of(e, {event["id"]})
-        ]
+        master = {event["id"]}
+        targets += records.find(
+            "events", lambda e: e.get("x-mock-mailbox") == mailbox and rules.is_part_of(e, master)
+        )
     target_ids = {str(target["id"]) for target in targets}
     uids = {target.get("iCalUId") for target in targets if target.get("iCalUId")}
-    copies = [
-        e
-        for e in everything
-        if str(e["id"]) not in target_ids and e.get("x-mock-mailbox") != mailbox and e.get("iCalUId") in uids
-    ]
+    # Only the matches are copied; every `find` runs before the first write, on the same view.
+    copies = (
+        records.find(
+            "events",
+            lambda e: (
+                str(e["id"]) not in target_ids
+                and e.get("x-mock-mailbox") != mailbox
+                and e.get("iCalUId") in uids
+            ),
+        )
+        if uids
+        else []
+    )
     copy_masters = {str(c["id"]) for c in copies if c.get("type") == "seriesMaster"}
     copy_ids = {str(c["id"]) for c in copies}
-    copies += [e for e in everything if str(e["id"]) not in copy_ids and rules.is_part_of(e, copy_masters)]
+    if copy_masters:
+        copies += records.find(
+            "events", lambda e: str(e["id"]) not in copy_ids and rules.is_part_of(e, copy_masters)
+        )
     for target in targets:
         records.put("deleted_items", target["id"], rules.deleted(target, now))
         records.delete("events", target["id"])

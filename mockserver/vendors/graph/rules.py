@@ -10,6 +10,7 @@ without attendees is cancelled without a message.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -82,7 +83,7 @@ def cancelled_copy(event: Record, now: datetime) -> Record:
     return copy
 
 
-def is_part_of(event: Record, master_ids: set[str]) -> bool:
+def is_part_of(event: Mapping[str, Any], master_ids: set[str]) -> bool:
     return event.get("type") in SERIES_TYPES and event.get("seriesMasterId") in master_ids
 
 

@@ -175,7 +175,11 @@ def cancel_appointment(call: Call, records: Records) -> Reply:
         return Reply(200, shown(changed, text), JSON)
     text = _store_cancelled(records, changed, call.now, outcome.removed)
     if command.cancel_entire_series and outcome.removed is None:
-        for other in rules.future_occurrences(changed, records.all(APPOINTMENTS)):
+        series = changed.get(rules.SERIES)
+        same_series = (
+            records.find(APPOINTMENTS, lambda other: other.get(rules.SERIES) == series) if series else []
+        )
+        for other in rules.future_occurrences(changed, same_series):
             _store_cancelled(
                 records, rules.cancelled(other, command.reason, principal.user_id, call.now), call.now
             )

@@ -60,6 +60,16 @@ def param(value: str) -> str:
 
 def fold(line: str) -> list[str]:
     """Split one content line into pieces of at most 75 octets, never inside a UTF-8 character."""
+    if line.isascii():  # one octet per character: cut by position
+        if len(line) <= LINE_OCTETS:
+            return [line]
+        rest = LINE_OCTETS - 1
+        return [
+            line[:LINE_OCTETS],
+            *(" " + line[at : at + rest] for at in range(LINE_OCTETS, len(line), rest)),
+        ]
+    if len(line.encode("utf-8")) <= LINE_OCTETS:
+        return [line]
     pieces: list[str] = []
     current = ""
     size = 0

@@ -62,6 +62,28 @@ def test_folding_never_splits_a_multibyte_character() -> None:
     assert "".join(p.removeprefix(" ") for p in pieces) == "SUMMARY:" + "€" * 60
 
 
+def _fold_by_character(line: str) -> list[str]:
+    """The folding rule spelled out one character at a time (what `ics.fold` must equal)."""
+    pieces: list[str] = []
+    current, size = "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > (ics.LINE_OCTETS if not pieces else ics.LINE_OCTETS - 1):
+            pieces.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    pieces.append(current)
+    return [pieces[0], *(" " + piece for piece in pieces[1:])]
+
+
+def test_folding_equals_the_character_by_character_rule() -> None:
+    for alphabet in ("aZ:;, ", "aé€😀 "):
+        for length in [*range(160), 222, 223, 224, 1000]:
+            line = "".join(alphabet[(i * 7 + length) % len(alphabet)] for i in range(length))
+            assert ics.fold(line) == _fold_by_character(line), (alphabet, length)
+
+
 def test_uninviting_an_attendee_carries_no_status() -> None:
     lines = ics.unfold(ics.render(event(), "CANCEL", None))
     assert "METHOD:CANCEL" in lines
