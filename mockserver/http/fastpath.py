@@ -22,18 +22,17 @@ import typing as t
 from dataclasses import replace
 from urllib.parse import parse_qsl
 
-from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.http_facts import METHODS
 from connexion.middleware.abstract import SpecMiddleware
 from connexion.spec import Specification
 from connexion.validators import VALIDATOR_MAP
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.http.admission import admit, call_of, lower_headers
+from mockserver.core.exchange import Reply
+from mockserver.http.admission import admit, call_of
 from mockserver.http.middleware import MAX_BODY_BYTES, record
 from mockserver.http.plan import DECLINE, OperationPlan
-from mockserver.http.rendering import ErrorRenderer, to_response
+from mockserver.http.rendering import ErrorRenderer, to_messages
 from mockserver.http.routing import session_of
 from mockserver.service import MockService
 
@@ -105,11 +104,12 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             await self.app(scope, _replay(received, receive), send)
             return
         started = time.perf_counter()
-        response = await self._serve(scope, vendor, plan, path_params, body)
+        head, tail = to_messages(await self._serve(scope, vendor, plan, path_params, body))
         try:
-            await response(scope, _replay([], receive), send)
+            await send(head)
+            await send(tail)
         finally:
-            record(self.service.journal, scope, vendor, response.status_code, started)
+            record(self.service.journal, scope, vendor, head["status"], started)
 
     async def _read(self, receive: Receive) -> tuple[list[Message], bytes | None]:
         """Every message of the body, and the body (None: too large or cut short — let Connexion
@@ -129,35 +129,17 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
 
     async def _serve(
         self, scope: Scope, vendor: str, plan: OperationPlan, path_params: dict[str, t.Any], body: t.Any
-    ) -> Response:
+    ) -> Reply:
         service = self.service
-        session = session_of(scope)
-        headers = lower_headers(scope)
         try:
             call = call_of(
-                service,
-                vendor,
-                plan.operation_id,
-                scope,
-                path_params,
-                session=session,
-                headers=headers,
-                body=body,
+                service, vendor, plan.operation_id, scope, path_params, session=session_of(scope), body=body
             )
             call = replace(call, principal=await admit(service, call))
-            framework: Response = StarletteFramework.connexion_to_framework_response(
-                to_response(service.handle(call))
-            )
-            return framework
+            return service.handle(call)
         except Exception as error:  # VendorError, or a bug: rendered as the Connexion lane renders it
             # (its exception middleware hands every exception to the same `ErrorRenderer`)
-            answer = to_response(self.renderer.reply_for(error, scope["method"], scope["path"]))
-            return Response(
-                content=answer.body,
-                status_code=answer.status_code,
-                media_type=answer.mimetype,
-                headers=answer.headers,
-            )
+            return self.renderer.reply_for(error, scope["method"], scope["path"])
 
 
 def _replay(received: list[Message], receive: Receive) -> Receive:

@@ -19,6 +19,7 @@ from connexion.exceptions import (
 )
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.types import Message
 
 from mockserver.core.errors import Failure, FailureKind, VendorError
 from mockserver.core.exchange import Reply
@@ -35,6 +36,25 @@ def to_response(reply: Reply) -> ConnexionResponse:
         body=reply.encoded(),
         content_type=reply.content_type,
         headers=dict(reply.headers),
+    )
+
+
+def to_messages(reply: Reply) -> tuple[Message, Message]:
+    """The two ASGI messages Connexion sends for `to_response(reply)` — on the normal path
+    (`connexion_to_framework_response`) and the error path (its exception middleware) alike:
+    `ConnexionResponse` adds `Content-Type`, Starlette lower-cases the names and appends
+    `content-length`. The fast lane sends these without building either response object."""
+    body = reply.encoded()
+    headers = dict(reply.headers)
+    if reply.content_type:
+        headers["Content-Type"] = reply.content_type
+    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    status = reply.status
+    if not (status < 200 or status in (204, 304)) and all(name != b"content-length" for name, _ in raw):
+        raw.append((b"content-length", str(len(body)).encode("latin-1")))
+    return (
+        {"type": "http.response.start", "status": status, "headers": raw},
+        {"type": "http.response.body", "body": body},
     )
 
 
