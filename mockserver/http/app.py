@@ -16,6 +16,7 @@ from connexion.resolver import Resolver
 from cancel_contracts import specs
 from mockserver.http import docs
 from mockserver.http.admin import admin_endpoint
+from mockserver.http.collector import Collector
 from mockserver.http.endpoints import vendor_endpoint
 from mockserver.http.fastpath import FastPath
 from mockserver.http.middleware import Gate, Recorder
@@ -35,16 +36,18 @@ def create_app(
     *,
     service: MockService | None = None,
     fast_path: bool = True,
+    collector: Collector | None = None,
 ) -> AsyncApp:
     """Build the mock. Pass `service` to share state with the caller (tests, the pytest plugin).
 
     `fast_path=False` leaves out the compiled lane (`mockserver.http.fastpath`), so every request
-    takes Connexion's own stack: the reference the lane is tested against.
+    takes Connexion's own stack: the reference the lane is tested against. `collector` is the
+    garbage-collector policy of a serving process (`mockserver.http.collector`); tests leave it out.
     """
     service = service or MockService(vendors, fixtures)
     middlewares: list[Any] = list(MIDDLEWARES)
     if fast_path:  # outermost: a request it serves skips every layer below
-        middlewares.insert(0, partial(FastPath, service=service))
+        middlewares.insert(0, partial(FastPath, service=service, collector=collector))
     app = AsyncApp(
         "mockserver",
         specification_dir=str(specs.DIRECTORY),
@@ -72,10 +75,14 @@ def create_app(
     renderer = ErrorRenderer(service)
     for exception in handled_exceptions():
         app.add_error_handler(exception, renderer)
-    app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, journal=service.journal)
+    app.add_middleware(
+        Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, journal=service.journal, collector=collector
+    )
     app.add_middleware(Gate, position=MiddlewarePosition.BEFORE_VALIDATION, service=service)
     app.service = service
     docs.install(app)
+    if collector is not None:
+        collector.start()
     return app
 
 

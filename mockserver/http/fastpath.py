@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.exchange import Reply
 from mockserver.http.admission import admit, call_of
+from mockserver.http.collector import Collector
 from mockserver.http.middleware import MAX_BODY_BYTES, record
 from mockserver.http.plan import DECLINE, OperationPlan
 from mockserver.http.rendering import ErrorRenderer, to_messages
@@ -38,9 +39,16 @@ from mockserver.service import MockService
 
 
 class FastPath(SpecMiddleware):  # type: ignore[misc]
-    def __init__(self, app: ASGIApp, service: MockService, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        service: MockService,
+        max_body: int = MAX_BODY_BYTES,
+        collector: Collector | None = None,
+    ) -> None:
         self.app = app
         self.service = service
+        self.collector = collector
         self.max_body = max_body
         self.renderer = ErrorRenderer(service)
         self.plans: dict[str, list[OperationPlan]] = {}
@@ -110,6 +118,8 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             await send(tail)
         finally:
             record(self.service.journal, scope, vendor, head["status"], started)
+            if self.collector is not None:
+                self.collector.tick()
 
     async def _read(self, receive: Receive) -> tuple[list[Message], bytes | None]:
         """Every message of the body, and the body (None: too large or cut short — let Connexion

@@ -19,6 +19,7 @@ from mockserver.core.clock import format_instant, utcnow
 from mockserver.core.errors import Failure, FailureKind
 from mockserver.core.journal import Entry, Journal
 from mockserver.http.admission import admit, call_of, lower_headers
+from mockserver.http.collector import Collector
 from mockserver.http.routing import ADMIN_PREFIX, prefix_of, session_of, vendor_of
 from mockserver.http.validation import SchemaViolation
 from mockserver.service import MockService
@@ -33,9 +34,10 @@ def _is_json(content_type: str) -> bool:
 
 
 class Recorder:
-    def __init__(self, app: ASGIApp, journal: Journal) -> None:
+    def __init__(self, app: ASGIApp, journal: Journal, collector: Collector | None = None) -> None:
         self.app = app
         self.journal = journal
+        self.collector = collector
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         prefix = prefix_of(scope.get("path", "")) if scope["type"] == "http" else ADMIN_PREFIX
@@ -54,6 +56,8 @@ class Recorder:
             await self.app(scope, receive, recording_send)
         finally:
             record(self.journal, scope, prefix, status[0], started)
+            if self.collector is not None:
+                self.collector.tick()
 
 
 def record(journal: Journal, scope: Scope, vendor: str, status: int, started: float) -> None:

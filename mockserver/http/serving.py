@@ -22,6 +22,7 @@ from connexion.spec import Specification
 from mockserver.core.journal import Journal
 from mockserver.core.store import MemoryStore, Store
 from mockserver.http.app import create_app
+from mockserver.http.collector import Collector
 from mockserver.service import MockService
 
 ENVIRONMENT_VARIABLE = "CANCEL_CONTRACTS_SERVE"
@@ -90,7 +91,7 @@ def shipped_specs_trusted() -> Iterator[None]:
 def build_app(options: ServeOptions) -> AsyncApp:
     service = build_service(options)
     with shipped_specs_trusted():
-        return create_app(service=service)
+        return create_app(service=service, collector=Collector())
 
 
 def app_from_environment() -> AsyncApp:
