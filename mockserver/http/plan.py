@@ -2,10 +2,12 @@
 
 A plan is built from Connexion's own operation object, with Connexion's own pieces: the route is
 the one Connexion's router registers (`starlettify_path`, Starlette's convertors), query and path
-values are coerced by Connexion's `coerce_type`, each value is checked by the same
-`StructuredParameterValidator.validate_parameter`, the content type by the same rules as
+values are coerced by Connexion's `coerce_type`, each value is checked as
+`StructuredParameterValidator.validate_parameter` checks it, the content type by the same rules as
 `RequestValidationOperation`, and the body by the same `validator_map` class — built once here
-instead of once per request. So a plan accepts exactly what Connexion's validation accepts.
+instead of once per request. The JSON schemas themselves are compiled by
+`mockserver.http.verdict` into predicates with exactly jsonschema's verdict (a schema it does not
+compile keeps jsonschema's validator). So a plan accepts exactly what Connexion's validation accepts.
 
 A plan only ever says "valid, here are the values" or "declined". It declines whatever it cannot
 vouch for — a failed check, an unusual content type or charset, a repeated header it reads, a
@@ -27,7 +29,12 @@ from connexion.operations import AbstractOperation
 from connexion.utils import coerce_type, is_json_mimetype, is_null, is_nullable, split_content_type
 from starlette.routing import compile_path
 
-from mockserver.http.validation import SchemaViolation, StructuredParameterValidator
+from mockserver.http.validation import (
+    SchemaViolation,
+    StructuredJSONBodyValidator,
+    StructuredParameterValidator,
+)
+from mockserver.http.verdict import Predicate
 
 DECLINE: t.Final = object()
 """A plan's answer when the request must take the Connexion lane."""
@@ -43,6 +50,26 @@ class Param:
     name: str
     definition: dict[str, t.Any]
     header: bytes  # the lower-case header name (header parameters only)
+    valid: Predicate  # the (coerced) value passes `StructuredParameterValidator.validate_parameter`
+
+    @classmethod
+    def of(cls, definition: dict[str, t.Any]) -> Param:
+        location, name = definition["in"], definition["name"]
+        valid = StructuredParameterValidator.compiled(definition) or _validate_parameter(definition)
+        return cls(location, name, definition, name.lower().encode("latin-1"), valid)
+
+
+def _validate_parameter(definition: dict[str, t.Any]) -> Predicate:
+    """`StructuredParameterValidator.validate_parameter` itself (jsonschema), for a schema the
+    compiler refuses."""
+
+    def valid(value: t.Any) -> bool:
+        error = StructuredParameterValidator.validate_parameter(
+            definition["in"], value, definition, definition["name"]
+        )
+        return not error
+
+    return valid
 
 
 def _compilable(param: dict[str, t.Any]) -> bool:
@@ -80,16 +107,13 @@ class OperationPlan:
         self.route = Route(operation, path)
         parameters = list(operation.parameters)
         self.compiled = all(_compilable(param) for param in parameters)
-        self.params = (
-            [Param(p["in"], p["name"], p, p["name"].lower().encode("latin-1")) for p in parameters]
-            if self.compiled
-            else []
-        )
+        self.params = [Param.of(p) for p in parameters] if self.compiled else []
         self._operation = operation
         self._validator_map = validator_map
         self._consumes = list(operation.consumes)
         self._has_body = operation.is_request_body_defined
-        self._body_checks: dict[str, t.Any] = {}
+        self._body_checks: dict[str, Predicate] = {}
+        self._body_schemas: dict[str, dict[str, t.Any]] = {}
 
     # parameters -----------------------------------------------------------------------------------
     def parameters_valid(
@@ -113,9 +137,7 @@ class OperationPlan:
                         value = coerce_type(param.definition, value, "parameter", param.name)
                     except TypeValidationError:
                         return False
-            if StructuredParameterValidator.validate_parameter(
-                param.location, value, param.definition, param.name
-            ):
+            if not param.valid(value):
                 return False
         return True
 
@@ -149,29 +171,28 @@ class OperationPlan:
         check = self._body_check(mime)
         if check is None:
             return DECLINE
-        try:
-            check._validate(parsed)
-        except SchemaViolation:
+        if not check(parsed):
             return DECLINE
-        schema = self._operation.body_schema(mime)
+        schema = self._body_schema(mime)
         if is_nullable(schema) and is_null(parsed):
             return None
         if parsed is None:
             return deepcopy(schema.get("default", {}))
         return parsed
 
-    def _body_check(self, mime: str) -> t.Any:
+    def _body_check(self, mime: str) -> Predicate | None:
+        """Whether a parsed body passes the `validator_map` class's `_validate` (None: no check)."""
         found = self._body_checks.get(mime)
         if found is None:
             operation = self._operation
-            schema = operation.body_schema(mime)
+            schema = self._body_schema(mime)
             try:
                 validator_class = self._validator_map["body"][mime]
             except KeyError:
                 return None
             if not schema:
                 return None
-            found = self._body_checks[mime] = validator_class(
+            validator = validator_class(
                 schema=schema,
                 required=operation.request_body.get("required", False),
                 nullable=is_nullable(operation.body_definition(mime)),
@@ -179,4 +200,28 @@ class OperationPlan:
                 strict_validation=False,
                 uri_parser=operation.uri_parser_class(operation.parameters, operation.body_definition()),
             )
+            compiled = validator.compiled() if isinstance(validator, StructuredJSONBodyValidator) else None
+            found = self._body_checks[mime] = compiled or _validates(validator)
         return found
+
+    def _body_schema(self, mime: str) -> dict[str, t.Any]:
+        """`operation.body_schema(mime)`, looked up once (Connexion rebuilds the lookup each call and
+        returns the same dict)."""
+        found = self._body_schemas.get(mime)
+        if found is None:
+            found = self._body_schemas[mime] = self._operation.body_schema(mime)
+        return found
+
+
+def _validates(validator: t.Any) -> Predicate:
+    """The validator's own `_validate` (jsonschema), for a schema (or a `validator_map` class) the
+    compiler does not reproduce."""
+
+    def valid(body: t.Any) -> bool:
+        try:
+            validator._validate(body)
+        except SchemaViolation:
+            return False
+        return True
+
+    return valid

@@ -21,6 +21,7 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.types import Scope
 
 from mockserver.core.errors import Failure, FailureKind
+from mockserver.http.verdict import Predicate, compile_schema
 
 
 class SchemaViolation(BadRequestProblem):  # type: ignore[misc]
@@ -79,13 +80,32 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[mis
             raise SchemaViolation(body_failure(error)) from error
         return None
 
+    def compiled(self) -> Predicate | None:
+        """`_validate` as a predicate (True: it would pass), with the schema compiled by
+        `mockserver.http.verdict` instead of run through jsonschema; None when the schema (or a
+        subclass's `_validate`) is outside what the compiler reproduces exactly."""
+        if type(self)._validate is not StructuredJSONBodyValidator._validate:
+            return None
+        validator = self._validator
+        schema_valid = compile_schema(validator.schema, type(validator), validator.format_checker)
+        if schema_valid is None:
+            return None
+        required, nullable = bool(self._required), bool(self._nullable)
+
+        def body_valid(body: t.Any) -> bool:
+            if body is None:  # absent optional body: valid; absent required body: only if nullable
+                return not required or (nullable and schema_valid(None))
+            return schema_valid(body)
+
+        return body_valid
+
 
 # id(parameter) -> (parameter, its validator). The parameter dicts live as long as the app (they are
 # the spec's), and are kept here too so an id is never reused while its entry exists.
 _PARAMETER_VALIDATORS: dict[int, tuple[dict[str, t.Any], Draft4Validator]] = {}
 
 
-def _parameter_validator(param: dict[str, t.Any]) -> Draft4Validator:
+def parameter_validator(param: dict[str, t.Any]) -> Draft4Validator:
     found = _PARAMETER_VALIDATORS.get(id(param))
     if found is None or found[0] is not param:
         schema = param.get("schema", param)
@@ -106,13 +126,32 @@ class StructuredParameterValidator(ParameterValidator):  # type: ignore[misc]
             return None
         if value is not None:
             try:
-                _parameter_validator(param).validate(value)
+                parameter_validator(param).validate(value)
             except ValidationError as exception:
                 return str(exception)
             return None
         if param.get("required"):
             return f"Missing {parameter_type} parameter '{param['name']}'"
         return None
+
+    @staticmethod
+    def compiled(param: dict[str, t.Any]) -> Predicate | None:
+        """`validate_parameter` as a predicate on the (coerced) value (True: no error), the schema
+        compiled by `mockserver.http.verdict`; None when it does not compile."""
+        validator = parameter_validator(param)
+        schema_valid = compile_schema(validator.schema, type(validator), validator.format_checker)
+        if schema_valid is None:
+            return None
+        nullable, required = bool(is_nullable(param)), bool(param.get("required"))
+
+        def parameter_valid(value: t.Any) -> bool:
+            if nullable and is_null(value):
+                return True
+            if value is not None:
+                return schema_valid(value)
+            return not required
+
+        return parameter_valid
 
     def validate_request(self, request: t.Any) -> None:
         for location in self._CHECKS:
