@@ -1,8 +1,9 @@
 """What every vendor request goes through before its handler, whichever lane carries it.
 
-`call_of` turns the raw ASGI scope into the vendor-neutral `Call`; `admit` applies the session's
-fault rules (and the `X-Mock-Fault` header), waits any injected latency, refuses with the vendor's
-documented error when a fault or throttle says so, and authenticates the caller the vendor's way.
+`call_of` turns the raw ASGI scope into the vendor-neutral `Call`; `screen` applies the session's
+fault rules (and the `X-Mock-Fault` header), waits any injected latency and refuses with the
+vendor's documented error when a fault or throttle says so; `admit` screens, then authenticates the
+caller the vendor's way.
 `Gate` (the Connexion lane) and `FastPath` (the compiled lane) both call these, so the order —
 faults, then credentials, then the body — is the same on both.
 """
@@ -65,6 +66,14 @@ def call_of(
 async def admit(service: MockService, call: Call) -> Any:
     """Faults, latency and credentials for `call`; returns the vendor's principal or raises
     `VendorError` with the vendor's documented refusal."""
+    await screen(service, call)
+    return service.authenticate(call)
+
+
+async def screen(service: MockService, call: Call) -> None:
+    """Faults and latency for `call`: raises `VendorError` with the vendor's documented refusal when
+    a fault or throttle decides so. (The fast lane then authenticates and handles the call in one
+    transaction: `MockService.serve`.)"""
     try:
         decision = service.faults.decide(call)
     except FaultSpecError as error:
@@ -74,4 +83,3 @@ async def admit(service: MockService, call: Call) -> Any:
     refusal = service.faults.refusal(call, decision)
     if refusal is not None:
         raise refusal
-    return service.authenticate(call)

@@ -2,14 +2,16 @@
 
 Connexion builds a parameter validator and a body validator for every request and passes each
 request through eight ASGI layers and a parameter decorator (profiled: ~80 % of a request's time).
-`FastPath` is a Connexion spec middleware placed first in Connexion's stack:
-for every vendor API Connexion registers, it compiles one `OperationPlan` per operation from
-Connexion's own operation object, once. A request whose route, parameters, content type and
-body its plan accepts is admitted (`admission.admit`: faults, latency, credentials — the same
-code the Connexion lane's `Gate` runs), handled, answered and journaled here (any exception is
-rendered by the same `ErrorRenderer` the Connexion lane's exception handler uses). Every other request — admin,
-docs, an unknown path, a wrong method, anything invalid or unusual — continues down Connexion's
-stack untouched (with its body replayed), and Connexion validates it and produces the error.
+`FastPath` is a Connexion spec middleware placed first in Connexion's stack: for every vendor API
+Connexion registers, it compiles one `OperationPlan` per operation from Connexion's own operation
+object, once. A request whose route, parameters, content type and body its plan accepts is
+screened (`admission.screen`: faults, latency — the code the Connexion lane's `Gate` runs), then
+authenticated and handled in one store transaction (`MockService.serve`: the vendor's
+`authenticate` and handler, as `Gate` and the endpoint run them), answered and journaled here; any
+exception is rendered by the `ErrorRenderer` the Connexion lane's exception handler uses. Every
+other request — admin, docs, an unknown path, a wrong method, anything invalid or unusual —
+continues down Connexion's stack untouched (with its body replayed), and Connexion validates it and
+produces the error.
 
 Nothing the lane does is observable: tests/http/test_fastpath.py sends the same requests to an
 app with the lane and one without it and compares status, headers and body.
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import time
 import typing as t
-from dataclasses import replace
 from urllib.parse import parse_qsl
 
 from connexion.http_facts import METHODS
@@ -29,7 +30,7 @@ from connexion.validators import VALIDATOR_MAP
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.exchange import Reply
-from mockserver.http.admission import admit, call_of
+from mockserver.http.admission import call_of, screen
 from mockserver.http.collector import Collector
 from mockserver.http.middleware import MAX_BODY_BYTES, record
 from mockserver.http.plan import DECLINE, OperationPlan
@@ -145,8 +146,8 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             call = call_of(
                 service, vendor, plan.operation_id, scope, path_params, session=session_of(scope), body=body
             )
-            call = replace(call, principal=await admit(service, call))
-            return service.handle(call)
+            await screen(service, call)
+            return service.serve(call)
         except Exception as error:  # VendorError, or a bug: rendered as the Connexion lane renders it
             # (its exception middleware hands every exception to the same `ErrorRenderer`)
             return self.renderer.reply_for(error, scope["method"], scope["path"])
