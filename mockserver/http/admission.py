@@ -47,6 +47,7 @@ def call_of(
     body: Any = None,
     principal: Any = None,
     headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
 ) -> Call:
     return Call(
         vendor=vendor,
@@ -54,7 +55,7 @@ def call_of(
         method=scope["method"],
         path=vendor_path(scope["path"], vendor),
         path_params={str(k): str(v) for k, v in path_params.items()},
-        query=query_of(scope),
+        query=query_of(scope) if query is None else query,
         headers=lower_headers(scope) if headers is None else headers,
         body=body,
         session=session,

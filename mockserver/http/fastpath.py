@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 import typing as t
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from connexion.http_facts import METHODS
@@ -52,7 +53,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
         self.collector = collector
         self.max_body = max_body
         self.renderer = ErrorRenderer(service)
-        self.plans: dict[str, list[OperationPlan]] = {}
+        self.plans: dict[str, dict[str, list[OperationPlan]]] = {}  # vendor -> METHOD -> in spec order
 
     def add_api(self, specification: Specification, **kwargs: t.Any) -> None:
         vendor = str(kwargs.get("base_path") or "").strip("/")
@@ -60,7 +61,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
         if vendor not in self.service.vendors or custom_parsing:
             return  # the admin API, or options this lane does not reproduce: Connexion serves it
         validator_map = {**VALIDATOR_MAP, **(kwargs.get("validator_map") or {})}
-        plans = []
+        plans: dict[str, list[OperationPlan]] = {}
         for path, methods in specification.get("paths", {}).items():
             for method in methods:
                 if method not in METHODS:
@@ -68,7 +69,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
                 operation = specification.operation_cls.from_spec(
                     specification, path=path, method=method, resolver=kwargs.get("resolver")
                 )
-                plans.append(OperationPlan(operation, path, validator_map))
+                plans.setdefault(method.upper(), []).append(OperationPlan(operation, path, validator_map))
         self.plans[vendor] = plans
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -76,23 +77,25 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
         if scope["type"] != "http" or scope.get("root_path") or "\n" in path:  # Starlette's Mount: `.*`
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
         vendor = path.split("/", 2)[1] if path.startswith("/") and path.count("/") > 1 else ""
-        plans = self.plans.get(vendor)
+        plans = self.plans.get(vendor, {}).get(scope["method"])
         rest = path[len(vendor) + 1 :]
         if plans is None or not rest.startswith("/"):
             await self.app(scope, receive, send)
             return
-        method: str = scope["method"]
         for plan in plans:  # Connexion's router takes the first route that matches, in spec order
-            path_params = plan.route.match(method, rest)
+            path_params = plan.route.match(rest)
             if path_params is not None:
                 break
         else:
             await self.app(scope, receive, send)
             return
-        headers: dict[bytes, list[bytes]] = {}
+        headers: dict[bytes, list[bytes]] = {}  # as sent, for the plan's checks
+        lowered: dict[str, str] = {}  # as `Call.headers` holds them (`admission.lower_headers`)
         for name, value in scope.get("headers", ()):
             headers.setdefault(name, []).append(value)
+            lowered[name.decode("latin-1").lower()] = value.decode("latin-1")
         declared = headers.get(b"content-length", [b""])[-1]
         if not plan.compiled or (declared.isdigit() and int(declared) > self.max_body):
             await self.app(scope, receive, send)
@@ -112,13 +115,14 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
         if body is DECLINE:
             await self.app(scope, _replay(received, receive), send)
             return
-        started = time.perf_counter()
-        head, tail = to_messages(await self._serve(scope, vendor, plan, path_params, body))
+        session = session_of(scope)
+        arguments = Arguments(path_params, {key: values[-1] for key, values in query.items()}, lowered, body)
+        head, tail = to_messages(await self._serve(scope, vendor, plan, session, arguments))
         try:
             await send(head)
             await send(tail)
         finally:
-            record(self.service.journal, scope, vendor, head["status"], started)
+            record(self.service.journal, scope, vendor, head["status"], started, session)
             if self.collector is not None:
                 self.collector.tick()
 
@@ -139,18 +143,36 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
                 return received, b"".join(m.get("body", b"") for m in received)
 
     async def _serve(
-        self, scope: Scope, vendor: str, plan: OperationPlan, path_params: dict[str, t.Any], body: t.Any
+        self, scope: Scope, vendor: str, plan: OperationPlan, session: str, arguments: Arguments
     ) -> Reply:
         service = self.service
         try:
             call = call_of(
-                service, vendor, plan.operation_id, scope, path_params, session=session_of(scope), body=body
+                service,
+                vendor,
+                plan.operation_id,
+                scope,
+                arguments.path_params,
+                session=session,
+                body=arguments.body,
+                headers=arguments.headers,
+                query=arguments.query,
             )
             await screen(service, call)
             return service.serve(call)
         except Exception as error:  # VendorError, or a bug: rendered as the Connexion lane renders it
             # (its exception middleware hands every exception to the same `ErrorRenderer`)
             return self.renderer.reply_for(error, scope["method"], scope["path"])
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """What the lane read off an accepted request."""
+
+    path_params: dict[str, t.Any]
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: t.Any
 
 
 def _replay(received: list[Message], receive: Receive) -> Receive:

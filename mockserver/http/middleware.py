@@ -60,12 +60,14 @@ class Recorder:
                 self.collector.tick()
 
 
-def record(journal: Journal, scope: Scope, vendor: str, status: int, started: float) -> None:
+def record(
+    journal: Journal, scope: Scope, vendor: str, status: int, started: float, session: str | None = None
+) -> None:
     """One journal entry for a vendor request that started at `started` (`time.perf_counter()`)."""
     journal.add(
         Entry(
-            time=format_instant(utcnow()),
-            session=session_of(scope),
+            time=_stamp(),
+            session=session_of(scope) if session is None else session,
             vendor=vendor,
             method=scope.get("method", ""),
             path=scope.get("path", ""),
@@ -73,6 +75,19 @@ def record(journal: Journal, scope: Scope, vendor: str, status: int, started: fl
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
         )
     )
+
+
+_last_stamp: tuple[int, str] = (0, "")
+
+
+def _stamp() -> str:
+    """`format_instant(utcnow())`, formatted once per second."""
+    global _last_stamp
+    now = utcnow()
+    second = int(now.timestamp())
+    if _last_stamp[0] != second:
+        _last_stamp = (second, format_instant(now))
+    return _last_stamp[1]
 
 
 class Gate:

@@ -92,9 +92,8 @@ class Route:
         self.regex, _, self.convertors = compile_path(template)
         self.method = operation.method.upper()
 
-    def match(self, method: str, path: str) -> dict[str, t.Any] | None:
-        if method != self.method:
-            return None
+    def match(self, path: str) -> dict[str, t.Any] | None:
+        """The path parameters, converted, if `path` (the part after the API's base path) matches."""
         found = self.regex.match(path)
         if found is None:
             return None
