@@ -103,8 +103,9 @@ def _port_free(host: str, port: int) -> bool:
     "--state",
     "state",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="SQLite file holding the state: shared by workers, kept across restarts "
-    "(default: memory with one worker, a temporary file with several).",
+    help="SQLite file holding the state: shared by workers, kept across restarts; the request "
+    "journal goes to FILE.requests next to it (default: memory with one worker, a temporary file "
+    "with several).",
 )
 @click.option(
     "--log-level",
@@ -127,7 +128,7 @@ def serve(
     import uvicorn
 
     from mockserver.core.fixtures import FixtureError
-    from mockserver.http.serving import ENVIRONMENT_VARIABLE, FACTORY, ServeOptions, build_app, build_service
+    from mockserver.http.serving import ENVIRONMENT_VARIABLE, FACTORY, ServeOptions, build_app, check_options
 
     for path in fixtures:
         if not path.is_file():
@@ -141,7 +142,7 @@ def serve(
         # One worker serves this app; with several, this checks the fixtures before any starts.
         app = build_app(options) if workers == 1 else None
         if app is None:
-            build_service(options)
+            check_options(options)
     except FixtureError as error:
         click.echo("Fixtures are invalid; nothing was started:", err=True)
         for problem in error.problems:

@@ -3,7 +3,9 @@
 Uvicorn starts several workers only from an import string, so the parent passes its options
 through one environment variable (`CANCEL_CONTRACTS_SERVE`, JSON) and every worker calls
 `app_from_environment()` (`factory=True`). With a state file the store and the request journal
-live in that SQLite file, shared by all workers; without one the state is in process memory.
+live in that SQLite file and the journal in the directory FILE.requests next to it, shared by all
+workers; without one the state is in process memory. One worker with `--state FILE` uses the same
+SQLite store.
 """
 
 from __future__ import annotations
@@ -52,10 +54,11 @@ def build_service(options: ServeOptions) -> MockService:
     store: Store
     journal: Journal | None = None
     if options.state:
-        from mockserver.core.sqlite_store import SqliteJournal, SqliteStore  # only with a state file
+        from mockserver.core.file_journal import FileJournal, journal_directory  # only with a state file
+        from mockserver.core.sqlite_store import SqliteStore
 
         store = SqliteStore(options.state)
-        journal = SqliteJournal(options.state)
+        journal = FileJournal(journal_directory(options.state))
     else:
         store = MemoryStore()
     return MockService(
@@ -65,6 +68,16 @@ def build_service(options: ServeOptions) -> MockService:
         journal=journal,
         check_shipped_fixtures=False,  # checked before they ship; `--fixtures` files are checked
     )
+
+
+def check_options(options: ServeOptions) -> None:
+    """Build the service once to check the options (fixtures), then close what it opened: the parent
+    of several workers serves nothing, so it keeps no SQLite connection (nor checkpoint thread)."""
+    service = build_service(options)
+    for part in (service.store, service.journal):
+        close = getattr(part, "close", None)
+        if callable(close):
+            close()
 
 
 @contextmanager

@@ -12,8 +12,9 @@ import pytest
 
 from conformance.playback import play
 from conformance.scenario import Scenario, load
+from mockserver.core.file_journal import FileJournal, journal_directory
 from mockserver.core.journal import Entry
-from mockserver.core.sqlite_store import SqliteJournal, SqliteStore
+from mockserver.core.sqlite_store import SqliteStore
 from mockserver.core.store import StateTree, Transaction
 from mockserver.http.app import create_app
 from mockserver.service import MockService
@@ -99,9 +100,8 @@ def test_an_unknown_synchronous_mode_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_journal_is_shared_bounded_and_cleared_per_session(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
-    SqliteStore(path).close()
-    first, second = SqliteJournal(path, limit=3), SqliteJournal(path, limit=3)
+    path = journal_directory(tmp_path / "state.db")
+    first, second = FileJournal(path, limit=3), FileJournal(path, limit=3)
 
     def entry(session: str, n: int) -> Entry:
         return Entry("2030-01-01T00:00:00Z", session, "acme", "POST", f"/acme/{n}", 200, 1.5)
@@ -124,7 +124,9 @@ SCENARIOS = [scenario for vendor in NAMES for scenario in load(vendor)]
 @pytest.fixture(scope="module")
 def sqlite_app(tmp_path_factory: pytest.TempPathFactory) -> object:
     path = tmp_path_factory.mktemp("sqlite") / "state.db"
-    return create_app(service=MockService(store=SqliteStore(path), journal=SqliteJournal(path)))
+    return create_app(
+        service=MockService(store=SqliteStore(path), journal=FileJournal(journal_directory(path)))
+    )
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
