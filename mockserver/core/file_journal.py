@@ -30,6 +30,7 @@ from mockserver.core.journal import Entry
 
 _CLEARED = "cleared.log"
 _SUFFIX = ".log"
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per line
 
 if sys.platform != "win32":
     import fcntl
@@ -117,7 +118,7 @@ class FileJournal:
         return self._fd
 
     def add(self, entry: Entry) -> None:
-        line = json.dumps(
+        line = _encode(
             [
                 time.time_ns(),
                 entry.session,
@@ -127,9 +128,7 @@ class FileJournal:
                 entry.path,
                 entry.status,
                 entry.duration_ms,
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
+            ]
         )
         data = (line + "\n").encode("utf-8")
         with self._guard:

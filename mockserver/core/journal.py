@@ -1,8 +1,9 @@
 """The request journal: what the mock was asked and what it answered, newest last, bounded.
 
 `Journal` is the interface the HTTP layer writes to and the admin API reads. `MemoryJournal` keeps
-it in the process (one worker); `mockserver.core.sqlite_store.SqliteJournal` keeps it in the
-store's SQLite file so `/__admin/requests` shows the calls of every worker.
+it in the process (one worker); `mockserver.core.file_journal.FileJournal` keeps it in append-only
+files next to the state file (`FILE.requests/`), so `/__admin/requests` shows the calls of every
+worker.
 """
 
 from __future__ import annotations
