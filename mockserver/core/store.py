@@ -9,7 +9,9 @@ processes (`mockserver.core.sqlite_store.SqliteStore`), or a networked one — c
 
 The contract every store keeps (tests/store/test_contract.py runs it against each):
 
-- a session is seeded from the fixtures exactly once, on its first use by any method;
+- a session is seeded from the fixtures exactly once, on its first use by any method (a store may
+  seed it vendor by vendor, and call the seeder in more than one process, always with the
+  session's seeding instant: a seeder depends only on the instant it is given);
 - `transact(session, fn)` is atomic and serializable: `fn` sees one consistent state, its `put`s,
   `delete`s and `emit`s become visible together when it returns and vanish if it raises;
 - `fn` may be run more than once (a store retries it when a concurrent commit made its view
