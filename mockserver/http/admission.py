@@ -24,11 +24,20 @@ from mockserver.http.routing import vendor_path
 from mockserver.service import MockService
 
 
+def read_headers(scope: Scope) -> tuple[dict[bytes, list[bytes]], dict[str, str]]:
+    """The headers as sent (name -> every value, in order) and as `Call.headers` holds them (names
+    lower-cased; a repeated header keeps its last value), in one pass."""
+    sent: dict[bytes, list[bytes]] = {}
+    lowered: dict[str, str] = {}
+    for name, value in scope.get("headers", ()):
+        sent.setdefault(name, []).append(value)
+        lowered[name.decode("latin-1").lower()] = value.decode("latin-1")
+    return sent, lowered
+
+
 def lower_headers(scope: Scope) -> dict[str, str]:
     """Header names lower-cased; a repeated header keeps its last value."""
-    return {
-        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", ())
-    }
+    return read_headers(scope)[1]
 
 
 def query_of(scope: Scope) -> dict[str, str]:

@@ -31,7 +31,7 @@ from connexion.validators import VALIDATOR_MAP
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.exchange import Reply
-from mockserver.http.admission import call_of, screen
+from mockserver.http.admission import call_of, read_headers, screen
 from mockserver.http.collector import Collector
 from mockserver.http.middleware import MAX_BODY_BYTES, record
 from mockserver.http.plan import DECLINE, OperationPlan
@@ -91,11 +91,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
         else:
             await self.app(scope, receive, send)
             return
-        headers: dict[bytes, list[bytes]] = {}  # as sent, for the plan's checks
-        lowered: dict[str, str] = {}  # as `Call.headers` holds them (`admission.lower_headers`)
-        for name, value in scope.get("headers", ()):
-            headers.setdefault(name, []).append(value)
-            lowered[name.decode("latin-1").lower()] = value.decode("latin-1")
+        headers, lowered = read_headers(scope)  # as sent (the plan's checks), as `Call.headers`
         declared = headers.get(b"content-length", [b""])[-1]
         if not plan.compiled or (declared.isdigit() and int(declared) > self.max_body):
             await self.app(scope, receive, send)

@@ -90,7 +90,6 @@ class Route:
     def __init__(self, operation: AbstractOperation, path: str) -> None:
         template = starlettify_path(path, operation.get_path_parameter_types())
         self.regex, _, self.convertors = compile_path(template)
-        self.method = operation.method.upper()
 
     def match(self, path: str) -> dict[str, t.Any] | None:
         """The path parameters, converted, if `path` (the part after the API's base path) matches."""
