@@ -147,6 +147,10 @@ def _copy(value: Any) -> Any:
     return value
 
 
+def _shared(value: Record) -> Record:
+    return value
+
+
 def _busy(error: sqlite3.OperationalError) -> bool:
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:
@@ -684,6 +688,14 @@ class _SqliteTransaction:
         return records
 
     def get(self, vendor: str, collection: str, key: str) -> Record | None:
+        return self._lookup(vendor, collection, key, _copy)
+
+    def read(self, vendor: str, collection: str, key: str) -> Record | None:
+        return self._lookup(vendor, collection, key, _shared)
+
+    def _lookup(
+        self, vendor: str, collection: str, key: str, hand_out: Callable[[Record], Record]
+    ) -> Record | None:
         self._check(vendor)
         staged = (vendor, collection, key)
         if staged in self._writes:
@@ -693,7 +705,7 @@ class _SqliteTransaction:
         if found is not None:
             self._points.setdefault((vendor, collection), set()).add(key)
             record = found[1].get(key)
-            return None if record is None else _copy(record)
+            return None if record is None else hand_out(record)
         row = self._conn.execute(
             "SELECT data FROM records WHERE session = ? AND vendor = ? AND collection = ? AND key = ?",
             (self._name, vendor, collection, key),

@@ -17,7 +17,9 @@ The contract every store keeps (tests/store/test_contract.py runs it against eac
 - `fn` may be run more than once (a store retries it when a concurrent commit made its view
   stale), so it must not act outside the transaction: vendor handlers only touch `Records`;
 - records are JSON data (dicts, lists, strings, numbers, booleans, None); a transaction returns
-  copies, so mutating a record changes nothing until it is `put`;
+  copies, so mutating a record changes nothing until it is `put` — except `read`, which hands out
+  the record as stored (for looking at only: nothing may change it; with `STRICT_READS` on, as the
+  test suite runs, `Records.read` hands out a frozen copy that raises on any change);
 - `all()`, `find()` and `keys()` list records in insertion order (a replaced record keeps its
   place), staged writes included; `find(predicate)` copies only the records `predicate` accepts
   (it is shown each record read-only and must not change it or act outside the transaction);
@@ -35,6 +37,7 @@ key per session. Nothing above this module would change.
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -54,6 +57,10 @@ Predicate = Callable[[Mapping[str, Any]], bool]
 
 
 _ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+# `Records.read` hands out frozen copies, so that a rule that changes what it only may look at fails
+# loudly where it does so (tests/conftest.py turns this on for the whole suite and its servers).
+STRICT_READS: bool = os.environ.get("CANCEL_CONTRACTS_STRICT_READS", "") not in ("", "0")
 
 
 def _copy_json(value: Any, _atoms: frozenset[type] = _ATOMS) -> Any:
@@ -76,6 +83,38 @@ def _copy(value: T) -> T:
     return copied
 
 
+class ReadOnlyRecordError(TypeError):
+    """A record handed out by `Records.read` (shared, for looking at only) was about to be changed."""
+
+
+def _refuse(self: object, *args: Any, **kwargs: Any) -> None:
+    raise ReadOnlyRecordError(
+        "this record came from Records.read, which shares the stored record: take a copy with "
+        "Records.get to change it"
+    )
+
+
+class _FrozenDict(dict[str, Any]):
+    __setitem__ = __delitem__ = update = pop = popitem = setdefault = clear = __ior__ = _refuse  # type: ignore[assignment]
+
+
+class _FrozenList(list[Any]):
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = _refuse
+    sort = reverse = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
+
+
+def _frozen(value: Any) -> Any:
+    """A copy of JSON data that refuses every change (dict and list subclasses: JSON-encodes alike)."""
+    if isinstance(value, dict):
+        frozen = _FrozenDict()
+        for key, item in value.items():
+            dict.__setitem__(frozen, key, _frozen(item))
+        return frozen
+    if isinstance(value, list):
+        return _FrozenList(_frozen(item) for item in value)
+    return value
+
+
 @dataclass
 class OutboxEntry:
     """A notification the real vendor would have sent (mail, webhook, calendar update)."""
@@ -93,6 +132,7 @@ class Transaction(Protocol):
     now: datetime
 
     def get(self, vendor: str, collection: str, key: str) -> Record | None: ...
+    def read(self, vendor: str, collection: str, key: str) -> Record | None: ...
     def all(self, vendor: str, collection: str) -> list[Record]: ...
     def find(self, vendor: str, collection: str, predicate: Predicate) -> list[Record]: ...
     def keys(self, vendor: str, collection: str) -> list[str]: ...
@@ -114,6 +154,12 @@ class Records:
 
     def get(self, collection: str, key: str | int) -> Record | None:
         return self._tx.get(self.vendor, collection, str(key))
+
+    def read(self, collection: str, key: str | int) -> Mapping[str, Any] | None:
+        """The record as stored, not a copy: for looking at only (a token, a user, a calendar).
+        Nothing may change it or anything in it; `get` gives a copy to change and `put`."""
+        found = self._tx.read(self.vendor, collection, str(key))
+        return _frozen(found) if STRICT_READS and found is not None else found
 
     def all(self, collection: str) -> list[Record]:
         """Every record of `collection` (copies). To look for some, `find` copies only those."""
@@ -192,6 +238,13 @@ class _MemoryTransaction:
                 return None if record is None else _copy(record)
         found = self._live(vendor, collection).get(key)
         return None if found is None else _copy(found)
+
+    def read(self, vendor: str, collection: str, key: str) -> Record | None:
+        if self._writes:
+            staged = (vendor, collection, key)
+            if staged in self._writes:
+                return self._writes[staged]
+        return self._live(vendor, collection).get(key)
 
     def all(self, vendor: str, collection: str) -> list[Record]:
         return [_copy(record) for _key, record in self._view(vendor, collection)]

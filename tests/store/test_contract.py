@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.core.store import Records, StateTree, Transaction
+from mockserver.core.store import ReadOnlyRecordError, Records, StateTree, Transaction
 from tests.store.conftest import StoreFactory
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -115,6 +115,52 @@ def test_reads_are_copies_and_puts_are_snapshots(make_store: StoreFactory) -> No
     assert snapshot["acme"]["events"]["9"] == {"id": "9", "tags": []}
     snapshot["acme"]["events"]["1"]["state"] = "mutated outside"
     assert store.snapshot("s")["acme"]["events"]["1"]["state"] == "live"
+
+
+def test_read_shows_the_record_as_this_transaction_sees_it(make_store: StoreFactory) -> None:
+    store = make_store(tree)
+
+    def look(tx: Transaction) -> list[Any]:
+        before = tx.read("acme", "events", "1")
+        tx.put("acme", "events", "1", {"id": "1", "state": "staged"})
+        tx.delete("acme", "events", "2")
+        return [before, tx.read("acme", "events", "1"), tx.read("acme", "events", "2"), tx.read("acme", "x", "1")]
+
+    before, staged, deleted, unknown = store.transact("s", look)
+    assert before == tree(NOW)["acme"]["events"]["1"]
+    assert staged == {"id": "1", "state": "staged"}
+    assert deleted is None and unknown is None
+    assert store.transact("s", lambda tx: tx.read("acme", "events", "1")) == {"id": "1", "state": "staged"}
+
+
+def test_strict_reads_refuse_every_change(make_store: StoreFactory) -> None:
+    """The suite runs with STRICT_READS (tests/conftest.py): what `Records.read` hands out refuses
+    changes at every depth, and still reads, copies and JSON-encodes like the record."""
+    import json
+
+    store = make_store(tree)
+
+    def look(tx: Transaction) -> None:
+        record = Records(tx, "acme").read("events", "1")
+        assert record is not None
+        changes = [
+            lambda: record.__setitem__("state", "x"),  # type: ignore[index]
+            lambda: record.pop("state"),  # type: ignore[attr-defined]
+            lambda: record.update(state="x"),  # type: ignore[attr-defined]
+            lambda: record["tags"].append("x"),
+            lambda: record["tags"].extend(["x"]),
+            lambda: record["nested"].__setitem__("n", 2),
+            lambda: {**record}["nested"].setdefault("m", 1),
+        ]
+        for change in changes:
+            with pytest.raises(ReadOnlyRecordError):
+                change()
+        assert json.loads(json.dumps(record)) == tree(NOW)["acme"]["events"]["1"]
+        copied = {**record, "state": "copy"}
+        assert copied["state"] == "copy" and record["state"] == "live"
+
+    store.transact("s", look)
+    assert store.snapshot("s")["acme"]["events"]["1"] == tree(NOW)["acme"]["events"]["1"]
 
 
 def test_a_replaced_record_keeps_its_place(make_store: StoreFactory) -> None:

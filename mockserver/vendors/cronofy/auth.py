@@ -61,7 +61,7 @@ def authenticate(call: Call, records: Records) -> Principal | None:
     if call.operation_id not in REQUIREMENTS:
         return None
     token = bearer(call)
-    record = records.get("tokens", token) if token else None
+    record = records.read("tokens", token) if token else None
     if token is None or record is None:
         raise errors.unauthorized()
     kinds, scope, needs_plan = REQUIREMENTS[call.operation_id]

@@ -75,7 +75,7 @@ def schedule_meeting_agent(call: Call, records: Records) -> Reply:
 
 def _calendar(call: Call, records: Records) -> str:
     calendar_id = call.path_params["calendar_id"]
-    rules.check_calendar(records.get(CALENDARS, calendar_id), _principal(call))
+    rules.check_calendar(records.read(CALENDARS, calendar_id), _principal(call))
     return calendar_id
 
 

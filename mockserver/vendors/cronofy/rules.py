@@ -149,7 +149,7 @@ def still_scheduled(agents: list[Record], scheduling_key: str, now: datetime) ->
 # --- Calendars and events (Integrated Meeting Agents) -----------------------------------------
 
 
-def check_calendar(calendar: Record | None, principal: Principal) -> Record:
+def check_calendar(calendar: Mapping[str, Any] | None, principal: Principal) -> Mapping[str, Any]:
     """The calendar the access token may change, or the documented refusal.
 
     404: the calendar is unknown, deleted, or belongs to another account (`x-mock-account` on the

@@ -45,7 +45,7 @@ def authenticate(call: Call, records: Records) -> Principal:
     token = bearer_token(call)
     if not token:
         raise errors.token_empty(at)
-    record = records.get("tokens", token)
+    record = records.read("tokens", token)
     if record is None:
         raise errors.token_invalid(at) if "." in token else errors.token_not_jwt(at)
     expires = record.get("expires_at")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from mockserver.core.exchange import Call
 from mockserver.core.store import Record, Records
@@ -64,7 +64,7 @@ def param(params: Mapping[str, str], name: str) -> str:
     return ""
 
 
-def _user_mailbox(user: Record) -> Mailbox:
+def _user_mailbox(user: Mapping[str, Any]) -> Mailbox:
     address = str(user.get("mail") or user["userPrincipalName"])
     return Mailbox("user", str(user["id"]), address, str(user.get("displayName") or address))
 
@@ -103,7 +103,7 @@ def resolve(form: Form, call: Call, records: Records) -> Mailbox:
     if form.owner == "me":
         if principal.application or not principal.user_id:
             raise errors.me_needs_delegated(at)
-        user = records.get("users", principal.user_id)
+        user = records.read("users", principal.user_id)
         if user is None:
             raise errors.invalid_user(principal.user_id, at)
         return _user_mailbox(user)
@@ -116,7 +116,7 @@ def resolve(form: Form, call: Call, records: Records) -> Mailbox:
             raise errors.access_denied(at)  # no delegate access to other mailboxes in the mock
         return _user_mailbox(user)
     ref = param(call.path_params, "group-id")
-    group = records.get("groups", ref)
+    group = records.read("groups", ref)
     if group is None:
         raise errors.group_not_found(ref, at)
     if principal.application or principal.user_id not in (group.get("x-mock-members") or []):
@@ -151,7 +151,7 @@ def find_event(form: Form, call: Call, records: Records, mailbox: Mailbox) -> Re
         wanted = default_calendar(records, mailbox)
     else:
         wanted = param(call.path_params, "calendar-id")
-        calendar = records.get("calendars", wanted)
+        calendar = records.read("calendars", wanted)
         if calendar is None or calendar.get("x-mock-owner") != mailbox.id:
             raise errors.item_not_found(at)
         group = param(call.path_params, "calendarGroup-id")

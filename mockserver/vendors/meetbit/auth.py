@@ -69,7 +69,7 @@ def authenticate(call: Call, records: Records) -> Principal | None:
         return None
     key_id = (call.header("x-access-key-id") or "").strip()
     secret = call.header("x-access-key-secret") or ""
-    record = records.get("access_keys", key_id) if key_id else None
+    record = records.read("access_keys", key_id) if key_id else None
     if record is None or not secret:
         raise errors.unauthorized()
     expected = str(record.get("secret", ""))

@@ -33,7 +33,7 @@ def _event(call: Call, records: Records) -> tuple[int, Record]:
     event_id = rules.integer_id(call.path_params.get("event_id", ""))
     if calendar_id is None or event_id is None:
         raise errors.not_found()
-    calendar = records.get("calendars", calendar_id)
+    calendar = records.read("calendars", calendar_id)
     event = records.get("events", event_id)
     return event_id, rules.locate(calendar, event, calendar_id)
 

@@ -9,6 +9,7 @@ the note is trimmed (Laravel's TrimStrings) before the rules see it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -48,7 +49,7 @@ def integer_id(text: str) -> int | None:
     return int(stripped) if stripped.isdigit() and stripped.isascii() else None
 
 
-def locate(calendar: Record | None, event: Record | None, calendar_id: int) -> Record:
+def locate(calendar: Mapping[str, Any] | None, event: Record | None, calendar_id: int) -> Record:
     """The event, if the calendar exists and the live (not soft-deleted) event is in it."""
     if calendar is None or event is None:
         raise errors.not_found()

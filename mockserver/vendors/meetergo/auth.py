@@ -9,13 +9,14 @@ refused with NestJS's default 403, and a non-Bearer Authorization is "Invalid AP
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from mockserver.core.clock import parse_instant
 from mockserver.core.exchange import Call
-from mockserver.core.store import Record, Records
+from mockserver.core.store import Records
 from mockserver.vendors.meetergo import errors
 
 API_KEY = "api_key"
@@ -44,7 +45,7 @@ def bearer(header: str | None) -> str | None:
     return token.strip()
 
 
-def expired(key: Record, now: datetime) -> bool:
+def expired(key: Mapping[str, Any], now: datetime) -> bool:
     if key.get("expired") is True:
         return True
     expires = key.get("expiresAt")
@@ -56,7 +57,7 @@ def expired(key: Record, now: datetime) -> bool:
     return False
 
 
-def _principal(user: Record, kind: str) -> Principal:
+def _principal(user: Mapping[str, Any], kind: str) -> Principal:
     name = " ".join(part for part in (user.get("firstname"), user.get("lastname")) if part)
     return Principal(
         user_id=str(user["id"]),
@@ -72,7 +73,7 @@ def authenticate(call: Call, records: Records) -> Any:
     token = bearer(call.header("authorization"))
     if token is None:
         raise errors.missing_authorization()
-    key = records.get("api_keys", token)
+    key = records.read("api_keys", token)
     if key is None:
         raise errors.invalid_api_key()
     if expired(key, call.now):
@@ -84,13 +85,13 @@ def authenticate(call: Call, records: Records) -> Any:
     if key.get("kind", API_KEY) == PAT:
         if user_header is not None:
             raise errors.user_id_header_with_pat()
-        user = records.get("users", str(key.get("userId", "")))
+        user = records.read("users", str(key.get("userId", "")))
         if user is None:
             raise errors.invalid_api_key()  # a PAT whose user is gone is no valid credential
         return _principal(user, PAT)
     if user_header is None or not user_header.strip():
         raise errors.missing_user_id_header()
-    user = records.get("users", user_header.strip())
+    user = records.read("users", user_header.strip())
     if user is None or user.get("companyId") != key.get("companyId"):
         raise errors.forbidden()  # inferred: the key's company has no such user
     return _principal(user, API_KEY)

@@ -59,7 +59,7 @@ def _principal(call: Call) -> Principal:
     return call.principal
 
 
-def _person(user: Record | None, fallback: str) -> ics.Person:
+def _person(user: Mapping[str, Any] | None, fallback: str) -> ics.Person:
     if user is None:
         return ics.Person(fallback)
     name = " ".join(str(part) for part in (user.get("firstname"), user.get("lastname")) if part)
@@ -82,7 +82,7 @@ def _organizer(appointment: Record, records: Records) -> ics.Person:
     hosting = appointment.get("hostingInfo") or {}
     host_ids = appointment.get("hostIds") or []
     host = hosting.get("mainHost") or (host_ids[0] if host_ids else None)
-    return _person(records.get(USERS, str(host)) if host else None, NOREPLY)
+    return _person(records.read(USERS, str(host)) if host else None, NOREPLY)
 
 
 def _event(appointment: Record, records: Records, now: datetime, attendees: list[Record]) -> ics.Event:
@@ -119,7 +119,7 @@ def shown(appointment: Record, ics_text: str) -> dict[str, Any]:
 def _recipients(appointment: Record, records: Records, attendees: list[Record]) -> list[str]:
     emails = [person.email for attendee in attendees for person in _attendee_people(attendee)]
     for host_id in appointment.get("hostIds") or []:
-        host = records.get(USERS, str(host_id))
+        host = records.read(USERS, str(host_id))
         if host is not None and host.get("email"):
             emails.append(str(host["email"]))
     return list(dict.fromkeys(emails))

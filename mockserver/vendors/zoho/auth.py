@@ -8,10 +8,12 @@ accepts is OAUTH_SCOPE_MISMATCH (documented). Zoho scopes are compared case-inse
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from mockserver.core.exchange import Call
-from mockserver.core.store import Record, Records
+from mockserver.core.store import Records
 from mockserver.vendors.zoho import errors
 
 PREFIX = "zoho-oauthtoken"
@@ -31,7 +33,7 @@ class Principal:
     token: str
     user_id: str
     scopes: frozenset[str]
-    user: Record
+    user: Mapping[str, Any]  # as stored: look only
 
 
 def token_of(header: str | None) -> str | None:
@@ -52,10 +54,10 @@ def authenticate(call: Call, records: Records) -> Principal:
     token = token_of(call.header("authorization"))
     if token is None:
         raise errors.invalid_token()
-    found = records.get("tokens", token)
+    found = records.read("tokens", token)
     if found is None or found.get("expired", False):
         raise errors.invalid_token()
-    user = records.get("users", str(found["user_id"]))
+    user = records.read("users", str(found["user_id"]))
     if user is None:
         raise errors.invalid_token()
     scopes = frozenset(str(scope) for scope in found.get("scopes", []))

@@ -20,7 +20,7 @@ def _user(call: Call, records: Records) -> Record:
     principal = call.principal
     if not isinstance(principal, Principal):
         raise errors.invalid_token()
-    return records.get("users", principal.user_id) or principal.user
+    return records.get("users", principal.user_id) or {**principal.user}
 
 
 def _event(call: Call, records: Records) -> Record:
