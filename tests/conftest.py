@@ -1,16 +1,16 @@
 """Suite-wide settings.
 
-`Records.read` hands vendor rules the stored record itself; here it hands out frozen copies that
-raise on any change, so a rule that changes what it may only look at fails where it does so — in
-this process and in every server the suite starts (the variable is inherited).
+The store shares records with vendor rules: `Records.read` hands out the stored record, and `put`
+and `emit` keep what they are given. Here (STRICT_RECORDS) a rule that changes a shared record fails
+loudly — in this process and in every server the suite starts (the variable is inherited).
 """
 
 from __future__ import annotations
 
 import os
 
-os.environ["CANCEL_CONTRACTS_STRICT_READS"] = "1"
+os.environ["CANCEL_CONTRACTS_STRICT_RECORDS"] = "1"
 
-from mockserver.core import store  # noqa: E402
+from mockserver.core import store
 
-store.STRICT_READS = True
+store.STRICT_RECORDS = True

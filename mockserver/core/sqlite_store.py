@@ -79,7 +79,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mockserver.core.clock import format_instant, utcnow
-from mockserver.core.store import OutboxEntry, Predicate, Record, Seeder, StateTree, Transaction
+from mockserver.core.store import Handover, OutboxEntry, Predicate, Record, Seeder, StateTree, Transaction
 
 T = TypeVar("T")
 _VENDOR_MARK = ""  # a `layout` row with this collection name records that a vendor exists
@@ -638,6 +638,7 @@ class _SqliteTransaction:
         # records read straight from the file: (vendor, collection, key) -> their text (None: absent)
         self._gets: dict[CollectionKey, str | None] = {}
         self._declared: set[tuple[str, str]] = set()  # collections read that existed
+        self.handed = Handover()  # `put`/`emit` serialize at once; checked alike (STRICT_RECORDS)
 
     @property
     def dirty(self) -> bool:
@@ -804,6 +805,7 @@ class _SqliteTransaction:
     def put(self, vendor: str, collection: str, key: str, record: Record) -> None:
         self._check(vendor)
         self._writes[(vendor, collection, key)] = _dump(record)
+        self.handed.note(record, f"the record put at {vendor}/{collection}/{key}")
 
     def delete(self, vendor: str, collection: str, key: str) -> None:
         self._check(vendor)
@@ -813,6 +815,7 @@ class _SqliteTransaction:
         if self._stamp is None:
             self._stamp = format_instant(self.now)
         self._emitted.append((self._stamp, vendor, kind, _dump(payload)))
+        self.handed.note(payload, f"the {vendor} {kind} payload emitted")
 
     def apply(self) -> int | None:
         """Write what was staged (the caller holds the write lock); raises
@@ -974,6 +977,7 @@ class SqliteStore:
                 try:
                     tx = _SqliteTransaction(sql, session, _session(sql, session), self._cache)
                     result = fn(tx)
+                    tx.handed.check()
                     tx.check_session()
                     version = None
                     if tx.dirty:

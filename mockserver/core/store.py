@@ -16,10 +16,15 @@ The contract every store keeps (tests/store/test_contract.py runs it against eac
   `delete`s and `emit`s become visible together when it returns and vanish if it raises;
 - `fn` may be run more than once (a store retries it when a concurrent commit made its view
   stale), so it must not act outside the transaction: vendor handlers only touch `Records`;
-- records are JSON data (dicts, lists, strings, numbers, booleans, None); a transaction returns
-  copies, so mutating a record changes nothing until it is `put` — except `read`, which hands out
-  the record as stored (for looking at only: nothing may change it; with `STRICT_READS` on, as the
-  test suite runs, `Records.read` hands out a frozen copy that raises on any change);
+- records are JSON data (dicts, lists, strings, numbers, booleans, None); `get`, `all` and `find`
+  return copies, so changing one changes nothing until it is `put`; `read` hands out the record as
+  stored, for looking at only;
+- `put` and `emit` take what they are given without copying it: the caller must not change it (or
+  anything in it) afterwards — build a new record instead;
+- with `STRICT_RECORDS` on (the test suite runs so), breaking either rule fails loudly:
+  `Records.read` hands out a frozen copy that raises `ReadOnlyRecordError` on any change, and a
+  transaction whose `put` records or `emit` payloads changed after the call raises it when `fn`
+  returns;
 - `all()`, `find()` and `keys()` list records in insertion order (a replaced record keeps its
   place), staged writes included; `find(predicate)` copies only the records `predicate` accepts
   (it is shown each record read-only and must not change it or act outside the transaction);
@@ -58,9 +63,10 @@ Predicate = Callable[[Mapping[str, Any]], bool]
 
 _ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 
-# `Records.read` hands out frozen copies, so that a rule that changes what it only may look at fails
-# loudly where it does so (tests/conftest.py turns this on for the whole suite and its servers).
-STRICT_READS: bool = os.environ.get("CANCEL_CONTRACTS_STRICT_READS", "") not in ("", "0")
+# Checks that vendor rules keep the sharing rules (see the module docstring): `Records.read` hands
+# out frozen copies, and what was `put` or `emit`ted is checked unchanged when the transaction's
+# `fn` returns. tests/conftest.py turns this on for the whole suite and the servers it starts.
+STRICT_RECORDS: bool = os.environ.get("CANCEL_CONTRACTS_STRICT_RECORDS", "") not in ("", "0")
 
 
 def _copy_json(value: Any, _atoms: frozenset[type] = _ATOMS) -> Any:
@@ -84,7 +90,8 @@ def _copy(value: T) -> T:
 
 
 class ReadOnlyRecordError(TypeError):
-    """A record handed out by `Records.read` (shared, for looking at only) was about to be changed."""
+    """A record the store shares was changed: one handed out by `Records.read`, or one handed to
+    `put` or `emit` (found when the transaction's `fn` returns). STRICT_RECORDS only."""
 
 
 def _refuse(self: object, *args: Any, **kwargs: Any) -> None:
@@ -113,6 +120,27 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, list):
         return _FrozenList(_frozen(item) for item in value)
     return value
+
+
+class Handover:
+    """What a transaction was handed by `put` and `emit`, kept to check, when `fn` returns, that the
+    caller did not change it afterwards (STRICT_RECORDS only; otherwise nothing is kept)."""
+
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: list[tuple[Any, Any, str]] = []
+
+    def note(self, value: Any, what: str) -> None:
+        if STRICT_RECORDS:
+            self._kept.append((value, _copy(value), what))
+
+    def check(self) -> None:
+        for value, copied, what in self._kept:
+            if value != copied:
+                raise ReadOnlyRecordError(
+                    f"{what} was changed after it was handed to the store: build a new record instead"
+                )
 
 
 @dataclass
@@ -159,7 +187,7 @@ class Records:
         """The record as stored, not a copy: for looking at only (a token, a user, a calendar).
         Nothing may change it or anything in it; `get` gives a copy to change and `put`."""
         found = self._tx.read(self.vendor, collection, str(key))
-        return _frozen(found) if STRICT_READS and found is not None else found
+        return _frozen(found) if STRICT_RECORDS and found is not None else found
 
     def all(self, collection: str) -> list[Record]:
         """Every record of `collection` (copies). To look for some, `find` copies only those."""
@@ -215,6 +243,7 @@ class _MemoryTransaction:
         self._writes: dict[tuple[str, str, str], Record | None] = {}
         self._emitted: list[OutboxEntry] = []
         self._stamp: str | None = None  # `now` as outbox entries show it, made on the first emit
+        self.handed = Handover()
 
     def _live(self, vendor: str, collection: str) -> dict[str, Record]:
         return self._session.state.get(vendor, {}).get(collection, {})
@@ -256,7 +285,8 @@ class _MemoryTransaction:
         return [key for key, _record in self._view(vendor, collection)]
 
     def put(self, vendor: str, collection: str, key: str, record: Record) -> None:
-        self._writes[(vendor, collection, key)] = _copy(record)
+        self._writes[(vendor, collection, key)] = record  # not copied: the caller hands it over
+        self.handed.note(record, f"the record put at {vendor}/{collection}/{key}")
 
     def delete(self, vendor: str, collection: str, key: str) -> None:
         self._writes[(vendor, collection, key)] = None
@@ -264,9 +294,11 @@ class _MemoryTransaction:
     def emit(self, vendor: str, kind: str, payload: dict[str, Any]) -> None:
         if self._stamp is None:
             self._stamp = format_instant(self.now)
-        self._emitted.append(OutboxEntry(self._stamp, vendor, kind, _copy(payload)))
+        self._emitted.append(OutboxEntry(self._stamp, vendor, kind, payload))
+        self.handed.note(payload, f"the {vendor} {kind} payload emitted")
 
     def commit(self) -> None:
+        self.handed.check()
         for (vendor, collection, key), record in self._writes.items():
             records = self._session.state.setdefault(vendor, {}).setdefault(collection, {})
             if record is None:
@@ -335,8 +367,8 @@ class MemoryStore:
 
     def outbox(self, session: str) -> list[OutboxEntry]:
         current = self._session(session)
-        with current.lock:
-            return list(current.outbox)
+        with current.lock:  # copies: a payload may share parts with stored records
+            return [OutboxEntry(e.time, e.vendor, e.kind, _copy(e.payload)) for e in current.outbox]
 
     def clear_outbox(self, session: str) -> None:
         current = self._session(session)

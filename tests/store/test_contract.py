@@ -95,7 +95,7 @@ def test_a_failing_transaction_leaves_no_trace(make_store: StoreFactory) -> None
     assert store.outbox("s") == []
 
 
-def test_reads_are_copies_and_puts_are_snapshots(make_store: StoreFactory) -> None:
+def test_reads_are_copies(make_store: StoreFactory) -> None:
     store = make_store(tree)
 
     def mutate(tx: Transaction) -> None:
@@ -105,9 +105,11 @@ def test_reads_are_copies_and_puts_are_snapshots(make_store: StoreFactory) -> No
         event["nested"]["n"] = 99
         again = tx.get("acme", "events", "1")
         assert again is not None and again["tags"] == ["a"]
-        record: dict[str, Any] = {"id": "9", "tags": []}
-        tx.put("acme", "events", "9", record)
-        record["tags"].append("late")
+        tx.put("acme", "events", "9", {"id": "9", "tags": []})
+        staged = tx.get("acme", "events", "9")
+        assert staged is not None
+        staged["tags"].append("changed")
+        assert tx.get("acme", "events", "9") == {"id": "9", "tags": []}
 
     store.transact("s", mutate)
     snapshot = store.snapshot("s")
@@ -115,6 +117,26 @@ def test_reads_are_copies_and_puts_are_snapshots(make_store: StoreFactory) -> No
     assert snapshot["acme"]["events"]["9"] == {"id": "9", "tags": []}
     snapshot["acme"]["events"]["1"]["state"] = "mutated outside"
     assert store.snapshot("s")["acme"]["events"]["1"]["state"] == "live"
+
+
+@pytest.mark.parametrize("late", ["put", "emit"])
+def test_changing_what_was_handed_over_fails_the_transaction(make_store: StoreFactory, late: str) -> None:
+    """`put` and `emit` keep what they are given (the memory store does not copy it): changing it
+    afterwards is a rule's bug, and with STRICT_RECORDS the transaction fails and leaves no trace."""
+    store = make_store(tree)
+
+    def change_late(tx: Transaction) -> None:
+        record: dict[str, Any] = {"id": "9", "tags": []}
+        if late == "put":
+            tx.put("acme", "events", "9", record)
+        else:
+            tx.emit("acme", "mail", {"record": record})
+        record["tags"].append("late")
+
+    with pytest.raises(ReadOnlyRecordError, match="changed after it was handed to the store"):
+        store.transact("s", change_late)
+    assert "9" not in store.snapshot("s")["acme"]["events"]
+    assert store.outbox("s") == []
 
 
 def test_read_shows_the_record_as_this_transaction_sees_it(make_store: StoreFactory) -> None:
@@ -134,7 +156,7 @@ def test_read_shows_the_record_as_this_transaction_sees_it(make_store: StoreFact
 
 
 def test_strict_reads_refuse_every_change(make_store: StoreFactory) -> None:
-    """The suite runs with STRICT_READS (tests/conftest.py): what `Records.read` hands out refuses
+    """The suite runs with STRICT_RECORDS (tests/conftest.py): what `Records.read` hands out refuses
     changes at every depth, and still reads, copies and JSON-encodes like the record."""
     import json
 
