@@ -17,8 +17,10 @@ from mockserver.core.errors import VendorError
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.faults import (
     HEADER,
+    NONE,
     Decision,
     FaultSpecError,
+    HeaderFault,
     applies,
     combine,
     normalise_rule,
@@ -105,27 +107,36 @@ class FaultBook:
 
         return self._store.transact(session, drop)
 
-    # per call ------------------------------------------------------------------------------------
+    # per call ---------------------------------------------------------------------------------------
     def decide(self, call: Call) -> Decision:
         """The header's demand, else what the session's rules say (counters advance atomically)."""
+        forced = self.forced(call)
+        from_rules = self._store.transact(call.session, lambda tx: self.evaluate(tx, call))
+        return self.merge(forced, from_rules or NONE)
+
+    def forced(self, call: Call) -> HeaderFault | None:
+        """What the `X-Mock-Fault` header demands (None: no header); raises `FaultSpecError`."""
         header = call.header(HEADER)
-        forced = parse_header(header) if header else None
+        return parse_header(header) if header else None
 
-        documented = fault_names(self._vendors[call.vendor], call.operation_id)
+    def evaluate(self, tx: Transaction, call: Call) -> Decision | None:
+        """Inside `tx`: count `call` against every rule of its session that applies to it and say
+        what they decide together; None when no rule applies (then nothing was written)."""
+        decisions = []
+        for rule in tx.all(MOCK, RULES):
+            if applies(rule, call.vendor, call.operation_id):
+                updated, decision = step(rule, call.now)
+                tx.put(MOCK, RULES, rule["id"], updated)
+                documented = fault_names(self._vendors[call.vendor], call.operation_id)
+                if decision.error is not None and decision.error.lower() not in documented:
+                    # a `*` rule forces only errors this operation documents
+                    decision = Decision(None, decision.latency_ms, decision.throttle)
+                decisions.append(decision)
+        return combine(decisions) if decisions else None
 
-        def evaluate(tx: Transaction) -> Decision:
-            decisions = []
-            for rule in tx.all(MOCK, RULES):
-                if applies(rule, call.vendor, call.operation_id):
-                    updated, decision = step(rule, call.now)
-                    tx.put(MOCK, RULES, rule["id"], updated)
-                    if decision.error is not None and decision.error.lower() not in documented:
-                        # a `*` rule forces only errors this operation documents
-                        decision = Decision(None, decision.latency_ms, decision.throttle)
-                    decisions.append(decision)
-            return combine(decisions)
-
-        from_rules = self._store.transact(call.session, evaluate)
+    @staticmethod
+    def merge(forced: HeaderFault | None, from_rules: Decision) -> Decision:
+        """The header's demand over the rules' decision."""
         if forced is None:
             return from_rules
         return Decision(

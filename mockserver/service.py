@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import yaml
 from cancel_contracts import specs
 from mockserver.core.clock import utcnow
 from mockserver.core.exchange import Call, Reply
+from mockserver.core.faults import NONE, Decision
 from mockserver.core.fixtures import Checker, FixtureSet, merge, parse, read
 from mockserver.core.journal import Journal, MemoryJournal
 from mockserver.core.store import MemoryStore, Record, Records, StateTree, Store, Transaction
@@ -182,12 +182,33 @@ class MockService:
 
     def serve(self, call: Call) -> Reply:
         """`authenticate` then `handle` in one transaction, for a call whose body is already read and
-        valid (the fast lane): the same outcome as the two steps, on one consistent snapshot."""
+        valid (the fast lane) and whose faults were decided and obeyed: the same outcome as the two
+        steps, on one consistent snapshot."""
         vendor = self.vendors[call.vendor]
         handler = vendor.operations[call.operation_id]
 
         def body(tx: Transaction) -> Reply:
             records = Records(tx, call.vendor)
-            return handler(replace(call, principal=vendor.authenticate(call, records)), records)
+            return handler(call.with_principal(vendor.authenticate(call, records)), records)
+
+        return self.store.transact(call.session, body)
+
+    def serve_unscreened(self, call: Call) -> Reply | Decision:
+        """`faults.decide`, then `serve`, in one transaction when no fault concerns the call — the
+        common case. When the `X-Mock-Fault` header or a rule of the session does, that transaction
+        only counts the call against the rules and the `Decision` comes back: the caller obeys it
+        (waits, refuses) and calls `serve`, exactly as if it had decided first (so a rule's counter
+        never rolls back with a failing handler). Raises `FaultSpecError` for a header it cannot
+        read."""
+        forced = self.faults.forced(call)
+        vendor = self.vendors[call.vendor]
+        handler = vendor.operations[call.operation_id]
+
+        def body(tx: Transaction) -> Reply | Decision:
+            from_rules = self.faults.evaluate(tx, call)
+            if forced is not None or from_rules is not None:
+                return self.faults.merge(forced, from_rules or NONE)
+            records = Records(tx, call.vendor)
+            return handler(call.with_principal(vendor.authenticate(call, records)), records)
 
         return self.store.transact(call.session, body)

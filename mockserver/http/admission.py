@@ -5,23 +5,26 @@ fault rules (and the `X-Mock-Fault` header), waits any injected latency and refu
 vendor's documented error when a fault or throttle says so; `admit` screens, then authenticates the
 caller the vendor's way.
 `Gate` (the Connexion lane) and `FastPath` (the compiled lane) both call these, so the order —
-faults, then credentials, then the body — is the same on both.
+faults, then credentials, then the body — is the same on both. The fast lane's `serve` does all
+of it in one store transaction when no fault concerns the call.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.types import Scope
 
 from mockserver.core.errors import VendorError
 from mockserver.core.exchange import Call, Reply
-from mockserver.core.faults import FaultSpecError
+from mockserver.core.faults import Decision, FaultSpecError
 from mockserver.http.routing import vendor_path
 from mockserver.service import MockService
+
+T = TypeVar("T")
 
 
 def read_headers(scope: Scope) -> tuple[dict[bytes, list[bytes]], dict[str, str]]:
@@ -82,12 +85,30 @@ async def admit(service: MockService, call: Call) -> Any:
 
 async def screen(service: MockService, call: Call) -> None:
     """Faults and latency for `call`: raises `VendorError` with the vendor's documented refusal when
-    a fault or throttle decides so. (The fast lane then authenticates and handles the call in one
-    transaction: `MockService.serve`.)"""
+    a fault or throttle decides so."""
+    await _obey(service, call, _readable(lambda: service.faults.decide(call)))
+
+
+async def serve(service: MockService, call: Call) -> Reply:
+    """The fast lane's whole call, for a body already read and valid: `screen`, then credentials
+    and the handler (`MockService.serve`) — one store transaction when no fault concerns the call
+    (`MockService.serve_unscreened`). Raises `VendorError` with the vendor's refusal."""
+    outcome = _readable(lambda: service.serve_unscreened(call))
+    if isinstance(outcome, Reply):
+        return outcome
+    await _obey(service, call, outcome)
+    return service.serve(call)
+
+
+def _readable(decide: Callable[[], T]) -> T:
+    """`decide()`, with an `X-Mock-Fault` header it cannot read refused as the mock's 400."""
     try:
-        decision = service.faults.decide(call)
+        return decide()
     except FaultSpecError as error:
         raise VendorError(Reply(400, {"error": "fault_invalid", "message": str(error)}), "fault") from error
+
+
+async def _obey(service: MockService, call: Call, decision: Decision) -> None:
     if decision.latency_ms:
         await asyncio.sleep(decision.latency_ms / 1000)
     refusal = service.faults.refusal(call, decision)

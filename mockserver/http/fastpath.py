@@ -5,9 +5,9 @@ request through eight ASGI layers and a parameter decorator (profiled: ~80 % of 
 `FastPath` is a Connexion spec middleware placed first in Connexion's stack: for every vendor API
 Connexion registers, it compiles one `OperationPlan` per operation from Connexion's own operation
 object, once. A request whose route, parameters, content type and body its plan accepts is
-screened (`admission.screen`: faults, latency — the code the Connexion lane's `Gate` runs), then
-authenticated and handled in one store transaction (`MockService.serve`: the vendor's
-`authenticate` and handler, as `Gate` and the endpoint run them), answered and journaled here; any
+served by `admission.serve` — faults and latency (what the Connexion lane's `Gate` decides), then
+the vendor's `authenticate` and handler (as `Gate` and the endpoint run them), in one store
+transaction when no fault concerns the call — then answered and journaled here; any
 exception is rendered by the `ErrorRenderer` the Connexion lane's exception handler uses. Every
 other request — admin, docs, an unknown path, a wrong method, anything invalid or unusual —
 continues down Connexion's stack untouched (with its body replayed), and Connexion validates it and
@@ -31,7 +31,7 @@ from connexion.validators import VALIDATOR_MAP
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.exchange import Reply
-from mockserver.http.admission import call_of, read_headers, screen
+from mockserver.http.admission import call_of, read_headers, serve
 from mockserver.http.collector import Collector
 from mockserver.http.middleware import MAX_BODY_BYTES, record
 from mockserver.http.plan import DECLINE, OperationPlan
@@ -154,8 +154,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
                 headers=arguments.headers,
                 query=arguments.query,
             )
-            await screen(service, call)
-            return service.serve(call)
+            return await serve(service, call)
         except Exception as error:  # VendorError, or a bug: rendered as the Connexion lane renders it
             # (its exception middleware hands every exception to the same `ErrorRenderer`)
             return self.renderer.reply_for(error, scope["method"], scope["path"])

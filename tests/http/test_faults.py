@@ -114,3 +114,18 @@ async def test_rule_management_and_validation(client: httpx.AsyncClient) -> None
     assert len((await client.get("/__admin/faults", headers=s)).json()["rules"]) == 1
     assert (await client.delete("/__admin/faults", headers=s)).status_code == 204
     assert (await client.get("/__admin/faults", headers=s)).json() == {"rules": []}
+
+
+async def test_a_rule_counts_calls_whose_handler_fails(client: httpx.AsyncClient) -> None:
+    """A call a rule applies to is counted even when the vendor then refuses it (here: 404 for an
+    unknown thing), and whether or not the compiled lane serves it; a call no rule applies to
+    leaves the rules alone."""
+    s = {"X-Mock-Session": "counted"}
+    rule = {"vendor": "toy", "operation": "cancelThing", "error": "409", "percent": 0}
+    assert (await client.post("/__admin/faults", json=rule, headers=s)).status_code == 201
+    missing = await client.post(CANCEL.format(999), json={"note": "x"}, headers={**GOOD, **s})
+    assert missing.status_code == 404
+    assert (await client.post(CANCEL.format(1), json={"note": "x"}, headers={**GOOD, **s})).status_code == 200
+    assert (await client.get(GET, headers={**GOOD, **s})).status_code == 200  # another operation
+    listed = (await client.get("/__admin/faults", headers=s)).json()
+    assert [r["calls"] for r in listed["rules"]] == [2]

@@ -146,7 +146,12 @@ def test_read_shows_the_record_as_this_transaction_sees_it(make_store: StoreFact
         before = tx.read("acme", "events", "1")
         tx.put("acme", "events", "1", {"id": "1", "state": "staged"})
         tx.delete("acme", "events", "2")
-        return [before, tx.read("acme", "events", "1"), tx.read("acme", "events", "2"), tx.read("acme", "x", "1")]
+        return [
+            before,
+            tx.read("acme", "events", "1"),
+            tx.read("acme", "events", "2"),
+            tx.read("acme", "x", "1"),
+        ]
 
     before, staged, deleted, unknown = store.transact("s", look)
     assert before == tree(NOW)["acme"]["events"]["1"]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+
+from mockserver.core.clock import utc_fields
 
 PRODID = "-//meetergo//meetergo Platform API v4 (cancel-contracts mock)//EN"
 LINE_OCTETS = 75
@@ -37,7 +39,7 @@ class Event:
 
 def utc(value: datetime) -> str:
     """`20250101T100000Z`: a DATE-TIME in UTC form."""
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return "{:04d}{:02d}{:02d}T{:02d}{:02d}{:02d}Z".format(*utc_fields(value))
 
 
 def escape(text: str) -> str:

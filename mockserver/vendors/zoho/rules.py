@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from mockserver.core.clock import parse_instant
+from mockserver.core.clock import parse_instant, utc_fields
 from mockserver.core.store import Record
 from mockserver.vendors.zoho import errors
 
@@ -40,7 +40,7 @@ class Cancellation:
 
 def zoho_time(instant: datetime) -> str:
     """Zoho's date-time format: ISO 8601 to the second with a numeric offset (UTC here)."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*utc_fields(instant))
 
 
 def user_ref(user: Record, with_email: bool = False) -> dict[str, Any]:
