@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import sys
 import tempfile
 import time
@@ -86,13 +87,39 @@ def measure(app: App, count: int, label: str, vendors: tuple[str, ...], pool: in
     warm = [item for v in vendors for item in requests_for(loads[v], 200, f"warm-{label}")]
     loop.run_until_complete(drive(app, warm))
     batch = [item for v in vendors for item in requests_for(loads[v], count // len(vendors), f"run-{label}")]
-    started = time.perf_counter()
-    statuses = loop.run_until_complete(drive(app, batch))
-    elapsed = time.perf_counter() - started
+    with GcClock() as collecting:
+        started = time.perf_counter()
+        statuses = loop.run_until_complete(drive(app, batch))
+        elapsed = time.perf_counter() - started
     loop.close()
     per = elapsed / len(batch) * 1e6
-    print(f"  {label:<10} {per:8.1f} µs/request   statuses {dict(sorted(statuses.items()))}")
+    gc_per = collecting.seconds / len(batch) * 1e6
+    print(
+        f"  {label:<10} {per:8.1f} µs/request  (of which gc {gc_per:5.1f})   "
+        f"statuses {dict(sorted(statuses.items()))}"
+    )
     return per
+
+
+class GcClock:
+    """Seconds spent in the garbage collector while the block runs (`gc.callbacks`)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def _tick(self, phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self._tick)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self._tick)
 
 
 def main() -> None:
@@ -109,10 +136,13 @@ def main() -> None:
     import ceiling
 
     from mockserver.http.app import create_app
+    from mockserver.http.collector import Collector
 
+    collector = Collector()  # the garbage-collector policy `serve` runs with
     with tempfile.TemporaryDirectory() as scratch:
         pool = write_pool(Path(scratch) / "pool.json", args.pool)
-        ours = create_app(fixtures=[pool])
+        ours = create_app(fixtures=[pool], collector=collector)
+    collector.start()
     bare = ceiling.build(args.pool)
     top = measure(bare, args.requests, "ceiling", vendors, args.pool)
     if args.profile:

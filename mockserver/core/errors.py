@@ -35,7 +35,7 @@ class FailureKind(enum.Enum):
     INTERNAL = "internal"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Failure:
     """What the framework found wrong with a request, before any vendor rule ran.
 

@@ -14,7 +14,7 @@ from typing import Any
 _JSON = json.JSONEncoder(ensure_ascii=False)  # what `json.dumps(body, ensure_ascii=False)` builds per call
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call:
     """One vendor request, already routed, authenticated and validated against the spec."""
 
@@ -50,7 +50,7 @@ class Call:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A finished response. `body` is JSON-able data, text, bytes, or None for no body."""
 

@@ -24,7 +24,7 @@ class FaultSpecError(ValueError):
     """A fault header or rule that cannot be understood; the message says what to write instead."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeaderFault:
     error: str | None = None
     latency_ms: int = 0
@@ -53,7 +53,7 @@ def parse_header(text: str) -> HeaderFault:
     return HeaderFault(error, latency)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     error: str | None = None
     latency_ms: int = 0

@@ -143,7 +143,7 @@ class Handover:
                 )
 
 
-@dataclass
+@dataclass(slots=True)
 class OutboxEntry:
     """A notification the real vendor would have sent (mail, webhook, calendar update)."""
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import time
 import typing as t
-from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from connexion.http_facts import METHODS
@@ -112,8 +111,10 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             await self.app(scope, _replay(received, receive), send)
             return
         session = session_of(scope)
-        arguments = Arguments(path_params, {key: values[-1] for key, values in query.items()}, lowered, body)
-        head, tail = to_messages(await self._serve(scope, vendor, plan, session, arguments))
+        last = {key: values[-1] for key, values in query.items()}
+        head, tail = to_messages(
+            await self._serve(scope, vendor, plan, session, path_params, last, lowered, body)
+        )
         try:
             await send(head)
             await send(tail)
@@ -139,8 +140,18 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
                 return received, b"".join(m.get("body", b"") for m in received)
 
     async def _serve(
-        self, scope: Scope, vendor: str, plan: OperationPlan, session: str, arguments: Arguments
+        self,
+        scope: Scope,
+        vendor: str,
+        plan: OperationPlan,
+        session: str,
+        path_params: dict[str, t.Any],
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: t.Any,
     ) -> Reply:
+        """The reply to an accepted request: its path parameters, query (last values), headers (as
+        `Call.headers` holds them) and body argument."""
         service = self.service
         try:
             call = call_of(
@@ -148,26 +159,16 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
                 vendor,
                 plan.operation_id,
                 scope,
-                arguments.path_params,
+                path_params,
                 session=session,
-                body=arguments.body,
-                headers=arguments.headers,
-                query=arguments.query,
+                body=body,
+                headers=headers,
+                query=query,
             )
             return await serve(service, call)
         except Exception as error:  # VendorError, or a bug: rendered as the Connexion lane renders it
             # (its exception middleware hands every exception to the same `ErrorRenderer`)
             return self.renderer.reply_for(error, scope["method"], scope["path"])
-
-
-@dataclass(frozen=True)
-class Arguments:
-    """What the lane read off an accepted request."""
-
-    path_params: dict[str, t.Any]
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: t.Any
 
 
 def _replay(received: list[Message], receive: Receive) -> Receive:

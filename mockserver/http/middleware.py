@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import MutableMapping
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.core.clock import format_instant, utcnow
+from mockserver.core.clock import format_instant
 from mockserver.core.errors import Failure, FailureKind
 from mockserver.core.journal import Entry, Journal
 from mockserver.http.admission import admit, call_of, lower_headers
@@ -83,10 +84,9 @@ _last_stamp: tuple[int, str] = (0, "")
 def _stamp() -> str:
     """`format_instant(utcnow())`, formatted once per second."""
     global _last_stamp
-    now = utcnow()
-    second = int(now.timestamp())
+    second = int(time.time())
     if _last_stamp[0] != second:
-        _last_stamp = (second, format_instant(now))
+        _last_stamp = (second, format_instant(datetime.fromtimestamp(second, UTC)))
     return _last_stamp[1]
 
 

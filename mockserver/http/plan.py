@@ -22,6 +22,7 @@ import json
 import typing as t
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 
 from connexion.exceptions import TypeValidationError
 from connexion.frameworks.starlette import starlettify_path
@@ -42,6 +43,22 @@ DECLINE: t.Final = object()
 _SCALARS = ("string", "integer", "number", "boolean")
 _DEFAULT_STYLE = {"query": "form", "path": "simple", "header": "simple"}
 _UTF8 = (None, "utf-8", "UTF-8", "utf8", "UTF8")
+
+
+@lru_cache(maxsize=256)
+def _content_type(value: bytes | None) -> tuple[str | None, bool, bool] | None:
+    """A Content-Type header value as `body` reads it: the mime type, whether the whole value and
+    the mime type are JSON types; None for a value the lane declines (not one `/`, or a charset
+    other than UTF-8). Cached: clients send few distinct values."""
+    content_type = None if value is None else value.decode("latin-1")
+    if content_type is not None and content_type.count("/") != 1:
+        return None
+    mime, encoding = split_content_type(content_type)
+    if encoding not in _UTF8:
+        return None
+    json_typed = content_type is not None and is_json_mimetype(content_type)
+    json_mime = mime is not None and mime.count("/") == 1 and is_json_mimetype(mime)
+    return mime, json_typed, json_mime
 
 
 @dataclass(frozen=True)
@@ -145,13 +162,11 @@ class OperationPlan:
         `DECLINE`. `content_types` are the request's Content-Type header values."""
         if len(content_types) > 1:
             return DECLINE
-        content_type = content_types[0].decode("latin-1") if content_types else None
-        if content_type is not None and content_type.count("/") != 1:
+        facts = _content_type(content_types[0] if content_types else None)
+        if facts is None:
             return DECLINE
-        mime, encoding = split_content_type(content_type)
-        if encoding not in _UTF8:
-            return DECLINE
-        if raw.strip() and content_type is not None and is_json_mimetype(content_type):
+        mime, json_typed, json_mime = facts
+        if raw.strip() and json_typed:
             try:
                 parsed = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
@@ -164,7 +179,7 @@ class OperationPlan:
             return None
         if mime is None or mime not in self._consumes:
             return DECLINE
-        if parsed is DECLINE or not is_json_mimetype(mime):
+        if parsed is DECLINE or not json_mime:
             return DECLINE
         check = self._body_check(mime)
         if check is None:

@@ -34,7 +34,7 @@ REQUIREMENTS: dict[str, tuple[frozenset[str], str, bool]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal:
     token: str
     kind: str

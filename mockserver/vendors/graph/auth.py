@@ -21,7 +21,7 @@ READ_WRITE = frozenset({"Calendars.ReadWrite"})
 READ = frozenset({"Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal:
     """Who a token acts as: a user (delegated) or the application itself (app-only)."""
 

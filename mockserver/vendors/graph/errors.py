@@ -46,7 +46,7 @@ DEFAULT_RETRY_AFTER = "30"  # seconds; inferred (Graph sends a value per throttl
 MOCK_ERRORS = ("THROTTLED", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trace:
     """What an error body needs from its request: the time and the client's request id."""
 

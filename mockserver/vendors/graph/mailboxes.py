@@ -26,7 +26,7 @@ Owner = Literal["me", "users", "groups"]
 Scope = Literal["mailbox", "default", "calendar", "calendarGroup"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Form:
     """One path form: who owns the mailbox and how much of it the path narrows to."""
 
@@ -34,7 +34,7 @@ class Form:
     scope: Scope = "mailbox"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mailbox:
     kind: Literal["user", "group"]
     id: str

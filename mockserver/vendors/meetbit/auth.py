@@ -25,7 +25,7 @@ DEFAULT_LIMIT = 60
 DEFAULT_RESET = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal:
     """The access key a request acts as."""
 

@@ -23,7 +23,7 @@ API_KEY = "api_key"
 PAT = "pat"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal:
     """The acting user and the credential they act with."""
 

@@ -16,13 +16,13 @@ PRODID = "-//meetergo//meetergo Platform API v4 (cancel-contracts mock)//EN"
 LINE_OCTETS = 75
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     email: str
     name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     uid: str
     sequence: int

@@ -38,7 +38,7 @@ _UUID = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CancelCommand:
     reason: str | None = None
     attendee_id: str | None = None
@@ -46,7 +46,7 @@ class CancelCommand:
     cancel_entire_series: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What a cancel did: the new record, and the attendee removed (None = whole appointment)."""
 

@@ -26,7 +26,7 @@ SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal:
     """Who is calling: the token, its scopes and the CRM user it acts as (read at authentication)."""
 

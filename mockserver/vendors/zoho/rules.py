@@ -31,7 +31,7 @@ _EVENT_ID = re.compile(r"^[0-9]{1,19}$")
 FIRST_NEW_ID = 4876876000002000000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cancellation:
     event: Record
     user: Record
