@@ -80,6 +80,6 @@ class Vendor:
         return str(record[self.collections[collection].key])
 
 
-def public(record: Record) -> Record:
+def public(record: Mapping[str, Any]) -> Record:
     """The record as the vendor shows it: mock-only `x-mock-*` fields removed (top level)."""
     return {key: value for key, value in record.items() if not key.startswith(MOCK_FIELD_PREFIX)}

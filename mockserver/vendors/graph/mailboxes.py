@@ -135,14 +135,14 @@ def default_calendar(records: Records, mailbox: Mailbox) -> str | None:
     return str(found[0]["id"]) if found else None
 
 
-def calendar_of(event: Record, records: Records, mailbox: Mailbox) -> str | None:
+def calendar_of(event: Mapping[str, Any], records: Records, mailbox: Mailbox) -> str | None:
     return str(event.get("x-mock-calendar") or "") or default_calendar(records, mailbox)
 
 
-def find_event(form: Form, call: Call, records: Records, mailbox: Mailbox) -> Record:
+def find_event(form: Form, call: Call, records: Records, mailbox: Mailbox) -> Mapping[str, Any]:
     """The event the path names, in that mailbox and (if the path says so) that calendar: else 404."""
     at = errors.trace(call)
-    event = records.get("events", param(call.path_params, "event-id"))
+    event = records.read("events", param(call.path_params, "event-id"))
     if event is None or event.get("x-mock-mailbox") != mailbox.id:
         raise errors.item_not_found(at)
     if form.scope == "mailbox":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -44,7 +45,7 @@ def new_ical_uid() -> str:
     return ICAL_PREFIX + "00000000000000000000000000000000" + uuid.uuid4().hex.upper()
 
 
-def cancel(records: Records, event: Record, comment: str | None, now: datetime) -> list[str]:
+def cancel(records: Records, event: Mapping[str, Any], comment: str | None, now: datetime) -> list[str]:
     """Cancel the organizer's `event` (already checked by `rules.check_cancel`).
 
     The event (and, for a series master, its occurrences and exceptions) moves to Deleted Items;

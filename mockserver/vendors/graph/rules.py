@@ -45,7 +45,7 @@ def comment_of(body: Any, at: errors.Trace) -> str | None:
     return comment
 
 
-def check_cancel(event: Record, at: errors.Trace) -> None:
+def check_cancel(event: Mapping[str, Any], at: errors.Trace) -> None:
     """Refuse a cancel of this mailbox's copy of the event, or return."""
     failure = event.get("x-mock-error")
     if isinstance(failure, str) and failure:
@@ -57,14 +57,14 @@ def check_cancel(event: Record, at: errors.Trace) -> None:
         raise errors.item_not_found(at)
 
 
-def _touched(event: Record, now: datetime) -> Record:
+def _touched(event: Mapping[str, Any], now: datetime) -> Record:
     changed = dict(event)
     changed["lastModifiedDateTime"] = format_instant(now)
     changed["changeKey"] = new_change_key()
     return changed
 
 
-def deleted(event: Record, now: datetime) -> Record:
+def deleted(event: Mapping[str, Any], now: datetime) -> Record:
     """The organizer's event as it lies in Deleted Items after the cancel."""
     moved = _touched(event, now)
     moved["isCancelled"] = True
@@ -73,7 +73,7 @@ def deleted(event: Record, now: datetime) -> Record:
     return moved
 
 
-def cancelled_copy(event: Record, now: datetime) -> Record:
+def cancelled_copy(event: Mapping[str, Any], now: datetime) -> Record:
     """An attendee's copy of a meeting its organizer cancelled (inferred: Exchange's update)."""
     copy = _touched(event, now)
     copy["isCancelled"] = True
@@ -87,7 +87,7 @@ def is_part_of(event: Mapping[str, Any], master_ids: set[str]) -> bool:
     return event.get("type") in SERIES_TYPES and event.get("seriesMasterId") in master_ids
 
 
-def recipients(event: Record) -> list[dict[str, str]]:
+def recipients(event: Mapping[str, Any]) -> list[dict[str, str]]:
     found = []
     for attendee in event.get("attendees") or []:
         address = (attendee.get("emailAddress") or {}) if isinstance(attendee, dict) else {}
@@ -96,7 +96,7 @@ def recipients(event: Record) -> list[dict[str, str]]:
     return found
 
 
-def cancellation_mail(event: Record, comment: str | None) -> dict[str, Any]:
+def cancellation_mail(event: Mapping[str, Any], comment: str | None) -> dict[str, Any]:
     """The cancellation message sent to every attendee (what the outbox records)."""
     organizer = (event.get("organizer") or {}).get("emailAddress") or {}
     return {

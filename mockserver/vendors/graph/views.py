@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from mockserver.core.store import Record
@@ -32,7 +33,7 @@ def _zoned(value: Any) -> Any:
     return value
 
 
-def event(record: Record) -> Record:
+def event(record: Mapping[str, Any]) -> Record:
     shown = public(record)
     for name in ("start", "end"):
         if name in shown:
@@ -42,7 +43,7 @@ def event(record: Record) -> Record:
     return shown
 
 
-def entity(record: Record, mailbox: Mailbox) -> Record:
+def entity(record: Mapping[str, Any], mailbox: Mailbox) -> Record:
     return {"@odata.context": f"{METADATA}{mailbox.context}/events/$entity", **event(record)}
 
 

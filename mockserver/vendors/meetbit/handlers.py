@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from mockserver.core.errors import VendorError
 from mockserver.core.exchange import Call, Reply
-from mockserver.core.store import Record, Records
+from mockserver.core.store import Records
 from mockserver.vendors.meetbit import errors, rules
 from mockserver.vendors.meetbit.auth import Principal
 from mockserver.vendors.plugin import Handler, public
@@ -27,14 +28,14 @@ def with_rate_headers(call: Call, reply: Reply) -> Reply:
     return Reply(reply.status, reply.body, reply.content_type, {**rate_headers(call), **reply.headers})
 
 
-def _event(call: Call, records: Records) -> tuple[int, Record]:
+def _event(call: Call, records: Records) -> tuple[int, Mapping[str, Any]]:
     """The live event named by the path, or 404."""
     calendar_id = rules.integer_id(call.path_params.get("calendar_id", ""))
     event_id = rules.integer_id(call.path_params.get("event_id", ""))
     if calendar_id is None or event_id is None:
         raise errors.not_found()
     calendar = records.read("calendars", calendar_id)
-    event = records.get("events", event_id)
+    event = records.read("events", event_id)
     return event_id, rules.locate(calendar, event, calendar_id)
 
 

@@ -49,7 +49,9 @@ def integer_id(text: str) -> int | None:
     return int(stripped) if stripped.isdigit() and stripped.isascii() else None
 
 
-def locate(calendar: Mapping[str, Any] | None, event: Record | None, calendar_id: int) -> Record:
+def locate(
+    calendar: Mapping[str, Any] | None, event: Mapping[str, Any] | None, calendar_id: int
+) -> Mapping[str, Any]:
     """The event, if the calendar exists and the live (not soft-deleted) event is in it."""
     if calendar is None or event is None:
         raise errors.not_found()
@@ -58,7 +60,7 @@ def locate(calendar: Mapping[str, Any] | None, event: Record | None, calendar_id
     return event
 
 
-def mock_error(event: Record) -> None:
+def mock_error(event: Mapping[str, Any]) -> None:
     """Raise the error an event's `x-mock-error` asks for (mock-only fact)."""
     wanted = event.get("x-mock-error")
     if wanted == "INTERNAL_ERROR":
@@ -83,7 +85,7 @@ def note(value: Any) -> str:
     return trimmed
 
 
-def cancel(event: Record, cancel_note: str, user_id: int, now: datetime) -> Record:
+def cancel(event: Mapping[str, Any], cancel_note: str, user_id: int, now: datetime) -> Record:
     """The cancelled event: note stored, canceller recorded, soft-deleted now."""
     if event.get("deleted_at"):
         raise errors.not_found()
@@ -98,7 +100,7 @@ def cancel(event: Record, cancel_note: str, user_id: int, now: datetime) -> Reco
     }
 
 
-def recipients(event: Record) -> list[str]:
+def recipients(event: Mapping[str, Any]) -> list[str]:
     """Who is mailed the cancellation (inferred): every attendee except the organizer."""
     attendees = event.get("attendees") or []
     return [

@@ -78,14 +78,16 @@ def _attendee_people(attendee: Record) -> list[ics.Person]:
     return people
 
 
-def _organizer(appointment: Record, records: Records) -> ics.Person:
+def _organizer(appointment: Mapping[str, Any], records: Records) -> ics.Person:
     hosting = appointment.get("hostingInfo") or {}
     host_ids = appointment.get("hostIds") or []
     host = hosting.get("mainHost") or (host_ids[0] if host_ids else None)
     return _person(records.read(USERS, str(host)) if host else None, NOREPLY)
 
 
-def _event(appointment: Record, records: Records, now: datetime, attendees: list[Record]) -> ics.Event:
+def _event(
+    appointment: Mapping[str, Any], records: Records, now: datetime, attendees: list[Record]
+) -> ics.Event:
     info = appointment.get("meetingInfo") or {}
     hosting = appointment.get("hostingInfo") or {}
     cancel = appointment.get("cancel") or {}
@@ -104,7 +106,7 @@ def _event(appointment: Record, records: Records, now: datetime, attendees: list
     )
 
 
-def calendar(appointment: Record, records: Records, now: datetime) -> str:
+def calendar(appointment: Mapping[str, Any], records: Records, now: datetime) -> str:
     """The appointment's current iCalendar text."""
     event = _event(appointment, records, now, list(appointment.get("attendees") or []))
     if appointment.get("isCancelled"):
@@ -112,7 +114,7 @@ def calendar(appointment: Record, records: Records, now: datetime) -> str:
     return ics.render(event, "REQUEST", "CONFIRMED")
 
 
-def shown(appointment: Record, ics_text: str) -> dict[str, Any]:
+def shown(appointment: Mapping[str, Any], ics_text: str) -> dict[str, Any]:
     return {**public(appointment), "ics": ics_text}
 
 
@@ -161,7 +163,7 @@ def cancel_appointment(call: Call, records: Records) -> Reply:
     check_accept(call)
     command = rules.parse_command(body_of(call))
     principal = _principal(call)
-    appointment = rules.visible(records.get(APPOINTMENTS, call.path_params.get("id", "")))
+    appointment = rules.visible(records.read(APPOINTMENTS, call.path_params.get("id", "")))
     rules.check_access(appointment, principal.user_id, principal.company_id, principal.role)
     rules.check_mock_error(appointment)
     outcome = rules.cancel(appointment, command, principal.user_id, call.now)
@@ -189,7 +191,7 @@ def cancel_appointment(call: Call, records: Records) -> Reply:
 def get_appointment(call: Call, records: Records) -> Reply:
     check_accept(call)
     principal = _principal(call)
-    appointment = rules.visible(records.get(APPOINTMENTS, call.path_params.get("id", "")))
+    appointment = rules.visible(records.read(APPOINTMENTS, call.path_params.get("id", "")))
     rules.check_access(appointment, principal.user_id, principal.company_id, principal.role)
     return Reply(200, shown(appointment, calendar(appointment, records, call.now)), JSON)
 

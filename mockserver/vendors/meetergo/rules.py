@@ -21,6 +21,7 @@ Inferred (not in the documents):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -96,40 +97,40 @@ def parse_command(body: Any) -> CancelCommand:
     )
 
 
-def visible(appointment: Record | None) -> Record:
+def visible(appointment: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """The appointment, or 404 when it does not exist or is soft-deleted."""
     if appointment is None or appointment.get("deletedAt"):
         raise errors.appointment_not_found()
     return appointment
 
 
-def check_access(appointment: Record, user_id: str, company_id: str, role: str) -> None:
+def check_access(appointment: Mapping[str, Any], user_id: str, company_id: str, role: str) -> None:
     if appointment.get("companyId") != company_id:
         raise errors.forbidden()
     if role != "admin" and user_id not in appointment.get("hostIds", []):
         raise errors.forbidden()
 
 
-def check_mock_error(appointment: Record) -> None:
+def check_mock_error(appointment: Mapping[str, Any]) -> None:
     """A fixture's `x-mock-error` makes every cancel of the record fail that way."""
     make = errors.MOCK_ERRORS.get(str(appointment.get("x-mock-error", "")))
     if make is not None:
         raise make()
 
 
-def is_group(appointment: Record) -> bool:
+def is_group(appointment: Mapping[str, Any]) -> bool:
     info = appointment.get("meetingInfo")
     return isinstance(info, dict) and info.get("groupBooking") is True
 
 
-def _bumped(appointment: Record, now: datetime) -> Record:
+def _bumped(appointment: Mapping[str, Any], now: datetime) -> Record:
     changed = dict(appointment)
     changed[SEQUENCE] = int(appointment.get(SEQUENCE, 0)) + 1
     changed["updatedAt"] = format_instant(now)
     return changed
 
 
-def cancelled(appointment: Record, reason: str | None, actor: str, now: datetime) -> Record:
+def cancelled(appointment: Mapping[str, Any], reason: str | None, actor: str, now: datetime) -> Record:
     """The appointment cancelled as a whole."""
     if appointment.get("isCancelled"):
         raise errors.already_cancelled()
@@ -146,7 +147,9 @@ def cancelled(appointment: Record, reason: str | None, actor: str, now: datetime
     return changed
 
 
-def without_attendee(appointment: Record, attendee_id: str, now: datetime) -> tuple[Record, Record]:
+def without_attendee(
+    appointment: Mapping[str, Any], attendee_id: str, now: datetime
+) -> tuple[Record, Record]:
     """The group booking with one attendee removed, and that attendee."""
     attendees = [a for a in appointment.get("attendees", []) if isinstance(a, dict)]
     found = next((a for a in attendees if a.get("id") == attendee_id), None)
@@ -158,7 +161,7 @@ def without_attendee(appointment: Record, attendee_id: str, now: datetime) -> tu
     return changed, found or {"id": attendee_id}
 
 
-def cancel(appointment: Record, command: CancelCommand, actor: str, now: datetime) -> Outcome:
+def cancel(appointment: Mapping[str, Any], command: CancelCommand, actor: str, now: datetime) -> Outcome:
     """Apply one cancel request to one appointment."""
     if appointment.get("isCancelled"):
         raise errors.already_cancelled()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from mockserver.core.exchange import Call, Reply
-from mockserver.core.store import Record, Records
+from mockserver.core.store import Records
 from mockserver.vendors.plugin import Handler
 from mockserver.vendors.zoho import errors, rules
 from mockserver.vendors.zoho.auth import Principal
@@ -15,17 +16,17 @@ CREATED_MESSAGE = "record added"
 CREATE_DETAILS = ("Modified_Time", "Modified_By", "Created_Time", "id", "Created_By")
 
 
-def _user(call: Call, records: Records) -> Record:
+def _user(call: Call, records: Records) -> Mapping[str, Any]:
     """The acting user as stored now (the mail quota may have changed since authentication)."""
     principal = call.principal
     if not isinstance(principal, Principal):
         raise errors.invalid_token()
-    return records.get("users", principal.user_id) or {**principal.user}
+    return records.read("users", principal.user_id) or principal.user
 
 
-def _event(call: Call, records: Records) -> Record:
+def _event(call: Call, records: Records) -> Mapping[str, Any]:
     event_id = str(call.path_params.get("event_id", ""))
-    found = records.get("events", event_id) if rules.is_event_id(event_id) else None
+    found = records.read("events", event_id) if rules.is_event_id(event_id) else None
     if found is None:
         raise errors.invalid_id(event_id)
     return found
@@ -37,8 +38,9 @@ def cancel_meeting(call: Call, records: Records) -> Reply:
     send_mail = bool(call.body["data"][0]["send_cancelling_mail"])
     result = rules.cancel(event, user, send_mail, call.now)
     records.put("events", result.event["id"], result.event)
-    if result.mail is not None:
+    if result.user is not None:
         records.put("users", result.user["id"], result.user)
+    if result.mail is not None:
         records.emit("mail.cancellation", result.mail)
     success = {"code": "SUCCESS", "details": {"id": str(event["id"])}, "message": SUCCESS_MESSAGE}
     return Reply(200, {"data": [{**success, "status": "success"}]})

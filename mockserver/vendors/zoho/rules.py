@@ -13,6 +13,7 @@ daily mail limit (only when a mail is to be sent).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,7 +35,7 @@ FIRST_NEW_ID = 4876876000002000000
 @dataclass(frozen=True, slots=True)
 class Cancellation:
     event: Record
-    user: Record
+    user: Record | None  # the user with the mails left today lowered, when a mail is sent
     mail: dict[str, Any] | None  # the cancellation mail, when one is sent
 
 
@@ -43,7 +44,7 @@ def zoho_time(instant: datetime) -> str:
     return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*utc_fields(instant))
 
 
-def user_ref(user: Record, with_email: bool = False) -> dict[str, Any]:
+def user_ref(user: Mapping[str, Any], with_email: bool = False) -> dict[str, Any]:
     ref = {"name": user.get("name", ""), "id": str(user["id"])}
     if with_email and user.get("email"):
         ref["email"] = user["email"]
@@ -54,13 +55,13 @@ def is_event_id(text: str) -> bool:
     return bool(_EVENT_ID.match(text))
 
 
-def require_permission(user: Record, permission: str) -> None:
+def require_permission(user: Mapping[str, Any], permission: str) -> None:
     granted = user.get("permissions")
     if granted is not None and permission not in granted:
         raise errors.no_permission(permission)
 
 
-def can_act_on(user: Record, event: Record) -> bool:
+def can_act_on(user: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
     """`$editable: false`, or a record of another owner for a user who sees only their own (inferred)."""
     if event.get("$editable") is False:
         return False
@@ -74,7 +75,7 @@ def email_of(person: dict[str, Any]) -> str | None:
     return str(address) if address else None
 
 
-def recipients(event: Record) -> list[str]:
+def recipients(event: Mapping[str, Any]) -> list[str]:
     """The participants' email addresses, each once."""
     found: list[str] = []
     for person in event.get("Participants") or []:
@@ -84,11 +85,11 @@ def recipients(event: Record) -> list[str]:
     return found
 
 
-def invited(event: Record) -> bool:
+def invited(event: Mapping[str, Any]) -> bool:
     return any(person.get("invited") for person in event.get("Participants") or [])
 
 
-def cancel(event: Record, user: Record, send_mail: bool, now: datetime) -> Cancellation:
+def cancel(event: Mapping[str, Any], user: Mapping[str, Any], send_mail: bool, now: datetime) -> Cancellation:
     """Cancel `event` as `user`, or raise the VendorError Zoho would answer."""
     event_id = str(event["id"])
     if event.get("x-mock-error"):
@@ -110,7 +111,7 @@ def cancel(event: Record, user: Record, send_mail: bool, now: datetime) -> Cance
     stamp = zoho_time(now)
     changed = {**event, "$event_cancelled": True, "Modified_Time": stamp, "Modified_By": user_ref(user)}
     mail = None
-    new_user = user
+    new_user = None
     if to:
         new_user = {**user, "mails_left_today": left - len(to)}
         times = shown(event)
@@ -132,7 +133,7 @@ def next_id(existing: list[str]) -> str:
     return str(max([FIRST_NEW_ID - 1, *numbers]) + 1)
 
 
-def new_event(fields: dict[str, Any], event_id: str, user: Record, now: datetime) -> Record:
+def new_event(fields: dict[str, Any], event_id: str, user: Mapping[str, Any], now: datetime) -> Record:
     """An Events record from one Insert Records input; `$send_notification` invites the participants."""
     notify = bool(fields.get("$send_notification", False))
     participants = []
@@ -167,7 +168,7 @@ def new_event(fields: dict[str, Any], event_id: str, user: Record, now: datetime
     return record
 
 
-def shown(event: Record) -> Record:
+def shown(event: Mapping[str, Any]) -> Record:
     """The record as Zoho shows it: no mock-only fields, UTC times with a numeric offset."""
     view = {key: value for key, value in event.items() if not key.startswith("x-mock-")}
     for key in TIME_FIELDS:

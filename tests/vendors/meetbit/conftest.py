@@ -57,7 +57,7 @@ class Mock:
 
     def send(self, call: Call) -> Reply:
         principal = self.run(lambda records: auth.authenticate(call, records))
-        authed = Call(**{**call.__dict__, "principal": principal})
+        authed = call.with_principal(principal)
         handler = VENDOR.operations[call.operation_id]
         reply: Reply = self.run(lambda records: handler(authed, records))
         return reply

@@ -45,7 +45,7 @@ class Client:
                 SESSION, lambda tx: VENDOR.authenticate(call, Records(tx, "zoho"))
             )
             handler = VENDOR.operations[operation_id]
-            authed = Call(**{**call.__dict__, "principal": principal})
+            authed = call.with_principal(principal)
             return self.store.transact(SESSION, lambda tx: handler(authed, Records(tx, "zoho")))
         except VendorError as error:
             return error.reply
