@@ -35,7 +35,7 @@ from mockserver.http.collector import Collector
 from mockserver.http.middleware import MAX_BODY_BYTES, record
 from mockserver.http.plan import DECLINE, OperationPlan
 from mockserver.http.rendering import ErrorRenderer, to_messages
-from mockserver.http.routing import session_of
+from mockserver.http.routing import SESSION_HEADER_BYTES, session_from
 from mockserver.service import MockService
 
 
@@ -100,8 +100,10 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             await self.app(scope, _replay(received, receive), send)
             return
         query: dict[str, list[str]] = {}
-        for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
-            query.setdefault(key, []).append(value)
+        query_string = scope.get("query_string", b"")
+        if query_string:
+            for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+                query.setdefault(key, []).append(value)
         body = (
             plan.body(headers.get(b"content-type", []), raw)
             if plan.parameters_valid(query, path_params, headers)
@@ -110,7 +112,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
         if body is DECLINE:
             await self.app(scope, _replay(received, receive), send)
             return
-        session = session_of(scope)
+        session = session_from(headers.get(SESSION_HEADER_BYTES))
         last = {key: values[-1] for key, values in query.items()}
         head, tail = to_messages(
             await self._serve(scope, vendor, plan, session, path_params, last, lowered, body)

@@ -27,7 +27,7 @@ from functools import lru_cache
 from connexion.exceptions import TypeValidationError
 from connexion.frameworks.starlette import starlettify_path
 from connexion.operations import AbstractOperation
-from connexion.utils import coerce_type, is_json_mimetype, is_null, is_nullable, split_content_type
+from connexion.utils import boolean, coerce_type, is_json_mimetype, is_null, is_nullable, split_content_type
 from starlette.routing import compile_path
 
 from mockserver.http.validation import (
@@ -68,12 +68,27 @@ class Param:
     definition: dict[str, t.Any]
     header: bytes  # the lower-case header name (header parameters only)
     valid: Predicate  # the (coerced) value passes `StructuredParameterValidator.validate_parameter`
+    coerce: t.Callable[[str], t.Any] | None  # Connexion's `coerce_type` for this parameter (None: as is)
 
     @classmethod
     def of(cls, definition: dict[str, t.Any]) -> Param:
         location, name = definition["in"], definition["name"]
         valid = StructuredParameterValidator.compiled(definition) or _validate_parameter(definition)
-        return cls(location, name, definition, name.lower().encode("latin-1"), valid)
+        return cls(location, name, definition, name.lower().encode("latin-1"), valid, _coercion(definition))
+
+
+_CONVERSIONS: dict[str, t.Callable[[str], t.Any]] = {"integer": int, "number": float, "boolean": boolean}
+
+
+def _coercion(definition: dict[str, t.Any]) -> t.Callable[[str], t.Any] | None:
+    """What `coerce_type(definition, value, ...)` does to a scalar parameter's text, without its
+    per-call lookups (and the TypeError it raises and swallows for every string): the type's
+    conversion (a ValueError where Connexion raises TypeValidationError), None for a string, and
+    `coerce_type` itself for a nullable schema."""
+    schema = definition.get("schema", definition)
+    if is_nullable(schema):
+        return lambda value: coerce_type(definition, value, "parameter", definition["name"])
+    return _CONVERSIONS.get(schema.get("type", ""))
 
 
 def _validate_parameter(definition: dict[str, t.Any]) -> Predicate:
@@ -147,10 +162,15 @@ class OperationPlan:
                     value = None if raw is None else raw[-1]
                 else:  # Starlette names a path parameter `event-id` `event_id`, which Connexion's
                     value = path_params.get(param.name.replace("-", "_"))  # parser then leaves uncoerced
-                if value is not None and (param.location == "query" or "-" not in param.name):
+                coerce = param.coerce
+                if (
+                    coerce is not None
+                    and value is not None
+                    and (param.location == "query" or "-" not in param.name)
+                ):
                     try:
-                        value = coerce_type(param.definition, value, "parameter", param.name)
-                    except TypeValidationError:
+                        value = coerce(value)
+                    except (TypeValidationError, ValueError):
                         return False
             if not param.valid(value):
                 return False

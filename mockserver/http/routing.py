@@ -9,15 +9,20 @@ from starlette.types import Scope
 SESSION_HEADER = "x-mock-session"
 ADMIN_PREFIX = "__admin"
 DEFAULT_SESSION = "default"
-_SESSION_BYTES = SESSION_HEADER.encode()
+SESSION_HEADER_BYTES = SESSION_HEADER.encode()
 
 
 def session_of(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
-        if name == _SESSION_BYTES:
-            text = value.decode("latin-1").strip()
-            return text or DEFAULT_SESSION
+        if name == SESSION_HEADER_BYTES:
+            return session_from([value])
     return DEFAULT_SESSION
+
+
+def session_from(values: list[bytes] | None) -> str:
+    """The session named by the `X-Mock-Session` header's values as sent (the first counts)."""
+    text = values[0].decode("latin-1").strip() if values else ""
+    return text or DEFAULT_SESSION
 
 
 def prefix_of(path: str) -> str:
