@@ -130,4 +130,7 @@ def build(pool: int) -> Starlette:
 
 if __name__ == "__main__":
     port, pool = int(sys.argv[1]), int(sys.argv[2])
-    uvicorn.run(build(pool), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    # the server settings `cancel-contracts serve` runs with (at its default log level)
+    uvicorn.run(
+        build(pool), host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+    )

@@ -155,6 +155,9 @@ def serve(
         )
         sys.exit(2)
 
+    # uvicorn formats every access line before its logger drops it below `info`: no access log then.
+    access_log = log_level in ("info", "debug")
+
     def announce(bound: int) -> None:
         root = f"http://{'[' + host + ']' if ':' in host else host}:{bound}"
         click.echo(f"cancel-contracts mock listening on {root}")
@@ -168,7 +171,14 @@ def serve(
 
         os.environ[ENVIRONMENT_VARIABLE] = options.to_environment()
         config = uvicorn.Config(
-            FACTORY, factory=True, host=host, port=port, workers=workers, log_level=log_level, lifespan="off"
+            FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=access_log,
+            lifespan="off",
         )
         sock = config.bind_socket()
         sock.listen(config.backlog)  # from now on, requests wait in the backlog until a worker is up
@@ -181,7 +191,9 @@ def serve(
         return
 
     assert app is not None
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off")
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, access_log=access_log, lifespan="off"
+    )
     server = uvicorn.Server(config)
 
     original_startup = server.startup

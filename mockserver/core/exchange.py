@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-_JSON = json.JSONEncoder(ensure_ascii=False)  # what `json.dumps(body, ensure_ascii=False)` builds per call
+import orjson
+
+
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON, as the vendors send it (`{"a":1}`). orjson writes it about ten times
+    faster than the standard library; what orjson refuses (an integer beyond 64 bits, a key that
+    is not a string, a type it does not know) is written by the standard library instead."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +76,7 @@ class Reply:
             return self.body
         if isinstance(self.body, str) and not (self.content_type or "").endswith("json"):
             return self.body.encode("utf-8")
-        return _JSON.encode(self.body).encode("utf-8")
+        return encode_json(self.body)
 
     @staticmethod
     def text(status: int, text: str, headers: Mapping[str, str] | None = None) -> Reply:
