@@ -78,7 +78,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
+
 from mockserver.core.clock import format_instant, utcnow
+from mockserver.core.exchange import encode_json
 from mockserver.core.store import Handover, OutboxEntry, Predicate, Record, Seeder, StateTree, Transaction
 
 T = TypeVar("T")
@@ -127,11 +130,14 @@ MIGRATIONS_FROM_1 = (
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return encode_json(value).decode("utf-8")  # compact JSON, orjson's speed
 
 
 def _load(text: str) -> Record:
-    record: Record = json.loads(text)
+    try:
+        record: Record = orjson.loads(text)
+    except orjson.JSONDecodeError:  # what only the standard library writes (an integer beyond 64 bits)
+        record = json.loads(text)
     return record
 
 
