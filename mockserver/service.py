@@ -19,7 +19,7 @@ from cancel_contracts import specs
 from mockserver.core.clock import utcnow
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.faults import NONE, Decision
-from mockserver.core.fixtures import Checker, FixtureSet, merge, parse, read
+from mockserver.core.fixtures import Checker, FixtureSet, merge, parse, per_second, read
 from mockserver.core.journal import Journal, MemoryJournal
 from mockserver.core.store import MemoryStore, Record, Records, StateTree, Store, Transaction
 from mockserver.faults import FaultBook
@@ -112,7 +112,7 @@ class MockService:
         for path in fixture_files:
             self._merge_file(Path(path))
         self.store: Store = store or MemoryStore()
-        self.store.seed(self.fixtures.resolve)
+        self.store.seed(per_second(self.fixtures.resolve))  # the set is complete from here on
         self.faults = FaultBook(self.store, self.vendors)
 
     # fixtures -----------------------------------------------------------------------------------

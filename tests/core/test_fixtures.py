@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mockserver.core.fixtures import FixtureSet, _resolve
+from mockserver.core.fixtures import FixtureSet, _resolve, per_second
 from mockserver.service import MockService
 
 NOW = datetime(2030, 1, 1, 12, 0, 30, tzinfo=UTC)
@@ -95,3 +95,14 @@ def test_resolve_remembers_a_second_and_nothing_more() -> None:
         assert fixtures.resolve(now) == _by_value(fixtures, now), now
     first, again = fixtures.resolve(NOW), fixtures.resolve(NOW.replace(microsecond=5))
     assert first["acme"]["events"]["1"] is again["acme"]["events"]["1"]  # shared within a second
+
+
+def test_per_second_shares_one_tree_per_second_of_now() -> None:
+    fixtures = _set({"1": {"id": "1", "start": "+1h"}})
+    seeder = per_second(fixtures.resolve)
+    first = seeder(NOW)
+    assert seeder(NOW.replace(microsecond=999_999)) is first  # the same second: the same tree
+    later = seeder(NOW + timedelta(seconds=1))
+    assert later is not first
+    assert later == fixtures.resolve(NOW + timedelta(seconds=1))
+    assert first == fixtures.resolve(NOW)
