@@ -66,14 +66,14 @@ def record(
 ) -> None:
     """One journal entry for a vendor request that started at `started` (`time.perf_counter()`)."""
     journal.add(
-        Entry(
-            time=_stamp(),
-            session=session_of(scope) if session is None else session,
-            vendor=vendor,
-            method=scope.get("method", ""),
-            path=scope.get("path", ""),
-            status=status,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        Entry(  # time, session, vendor, method, path, status, duration_ms (positional: one per request)
+            _stamp(),
+            session_of(scope) if session is None else session,
+            vendor,
+            scope.get("method", ""),
+            scope.get("path", ""),
+            status,
+            round((time.perf_counter() - started) * 1000, 3),
         )
     )
 

@@ -45,10 +45,13 @@ def to_messages(reply: Reply) -> tuple[Message, Message]:
     `ConnexionResponse` adds `Content-Type`, Starlette lower-cases the names and appends
     `content-length`. The fast lane sends these without building either response object."""
     body = reply.encoded()
-    headers = dict(reply.headers)
-    if reply.content_type:
-        headers["Content-Type"] = reply.content_type
-    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    if reply.headers:
+        headers = dict(reply.headers)
+        if reply.content_type:
+            headers["Content-Type"] = reply.content_type
+        raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    else:  # the common case: only the content type
+        raw = [(b"content-type", reply.content_type.encode("latin-1"))] if reply.content_type else []
     status = reply.status
     if not (status < 200 or status in (204, 304)) and all(name != b"content-length" for name, _ in raw):
         raw.append((b"content-length", str(len(body)).encode("latin-1")))
