@@ -743,7 +743,7 @@ class _SqliteTransaction:
 
     def find(self, vendor: str, collection: str, predicate: Predicate) -> list[Record]:
         self._scans.setdefault((vendor, collection), []).append(predicate)
-        return [_copy(record) for _key, record in self._view(vendor, collection) if predicate(record)]
+        return [record for _key, record in self._view(vendor, collection) if predicate(record)]
 
     def keys(self, vendor: str, collection: str) -> list[str]:
         self._scans.setdefault((vendor, collection), []).append(_WHOLE)

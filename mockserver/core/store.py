@@ -16,17 +16,18 @@ The contract every store keeps (tests/store/test_contract.py runs it against eac
   `delete`s and `emit`s become visible together when it returns and vanish if it raises;
 - `fn` may be run more than once (a store retries it when a concurrent commit made its view
   stale), so it must not act outside the transaction: vendor handlers only touch `Records`;
-- records are JSON data (dicts, lists, strings, numbers, booleans, None); `get`, `all` and `find`
-  return copies, so changing one changes nothing until it is `put`; `read` hands out the record as
-  stored, for looking at only;
+- records are JSON data (dicts, lists, strings, numbers, booleans, None); `get` and `all` return
+  copies, so changing one changes nothing until it is `put`; `read` and `find` hand out the records
+  as stored, for looking at only;
 - `put` and `emit` take what they are given without copying it: the caller must not change it (or
   anything in it) afterwards — build a new record instead;
 - with `STRICT_RECORDS` on (the test suite runs so), breaking either rule fails loudly:
-  `Records.read` hands out a frozen copy that raises `ReadOnlyRecordError` on any change, and a
+  `Records.read` and `Records.find` hand out frozen copies that raise `ReadOnlyRecordError` on any
+  change, and a
   transaction whose `put` records or `emit` payloads changed after the call raises it when `fn`
   returns;
 - `all()`, `find()` and `keys()` list records in insertion order (a replaced record keeps its
-  place), staged writes included; `find(predicate)` copies only the records `predicate` accepts
+  place), staged writes included; `find(predicate)` hands out the records `predicate` accepts
   (it is shown each record read-only and must not change it or act outside the transaction);
 - a store never changes what a seeder returns (it copies what it keeps or hands out), so a seeder
   may share records between the trees it builds (`FixtureSet.resolve` does).
@@ -190,13 +191,14 @@ class Records:
         return _frozen(found) if STRICT_RECORDS and found is not None else found
 
     def all(self, collection: str) -> list[Record]:
-        """Every record of `collection` (copies). To look for some, `find` copies only those."""
+        """Every record of `collection` (copies). To look for some, use `find`."""
         return self._tx.all(self.vendor, collection)
 
-    def find(self, collection: str, predicate: Predicate) -> list[Record]:
-        """Copies of the records `predicate` accepts, in insertion order. `predicate` is shown each
-        record read-only (not a copy): it must not change it."""
-        return self._tx.find(self.vendor, collection, predicate)
+    def find(self, collection: str, predicate: Predicate) -> list[Mapping[str, Any]]:
+        """The records `predicate` accepts, in insertion order, as stored (like `read`: for looking
+        at only). `predicate` is shown each record and must not change it either."""
+        found = self._tx.find(self.vendor, collection, predicate)
+        return [_frozen(record) for record in found] if STRICT_RECORDS else list(found)
 
     def keys(self, collection: str) -> list[str]:
         """The keys of `collection`, in insertion order (nothing is copied)."""
@@ -279,7 +281,7 @@ class _MemoryTransaction:
         return [_copy(record) for _key, record in self._view(vendor, collection)]
 
     def find(self, vendor: str, collection: str, predicate: Predicate) -> list[Record]:
-        return [_copy(record) for _key, record in self._view(vendor, collection) if predicate(record)]
+        return [record for _key, record in self._view(vendor, collection) if predicate(record)]
 
     def keys(self, vendor: str, collection: str) -> list[str]:
         return [key for key, _record in self._view(vendor, collection)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.core.exchange import Call, Reply
@@ -34,7 +34,7 @@ def _principal(call: Call) -> Principal:
     return call.principal
 
 
-def _cancel(records: Records, agent: Record, call: Call, reason: str) -> Record:
+def _cancel(records: Records, agent: Mapping[str, Any], call: Call, reason: str) -> Record:
     """Cancel one agent: store the change (if any) and record the notification."""
     updated = rules.cancel(agent, call.now)
     if updated != agent:

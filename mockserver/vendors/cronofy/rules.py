@@ -62,7 +62,7 @@ def effective_state(agent: Mapping[str, Any], now: datetime) -> str:
     return state
 
 
-def cancel(agent: Record, now: datetime) -> Record:
+def cancel(agent: Mapping[str, Any], now: datetime) -> Record:
     """The agent after a cancel request. Compare with the input to see whether anything changed.
 
     scheduled/created → cancelled (with `cancelled_at`); joining/joined stay active (documented);
@@ -119,7 +119,7 @@ def immediate_agent(body: Mapping[str, Any], sub: str, now: datetime) -> Record:
     }
 
 
-def scheduled_agent(body: Mapping[str, Any], existing: Record | None, sub: str) -> Record:
+def scheduled_agent(body: Mapping[str, Any], existing: Mapping[str, Any] | None, sub: str) -> Record:
     """A future-scheduled agent. `existing`: the still-scheduled agent with the same scheduling_key,
     which is updated rather than duplicated (inferred: the key identifies one unique meeting)."""
     join_time = _instant(body["join_time"])
@@ -139,7 +139,9 @@ def scheduled_agent(body: Mapping[str, Any], existing: Record | None, sub: str) 
     return base
 
 
-def still_scheduled(agents: list[Record], scheduling_key: str, now: datetime) -> Record | None:
+def still_scheduled(
+    agents: list[Mapping[str, Any]], scheduling_key: str, now: datetime
+) -> Mapping[str, Any] | None:
     for agent in agents:
         if agent.get("scheduling_key") == scheduling_key and effective_state(agent, now) == SCHEDULED:
             return agent

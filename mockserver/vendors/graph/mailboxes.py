@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from mockserver.core.exchange import Call
-from mockserver.core.store import Record, Records
+from mockserver.core.store import Records
 from mockserver.vendors.graph import errors
 from mockserver.vendors.graph.auth import Principal
 
@@ -69,9 +69,9 @@ def _user_mailbox(user: Mapping[str, Any]) -> Mailbox:
     return Mailbox("user", str(user["id"]), address, str(user.get("displayName") or address))
 
 
-def find_user(records: Records, ref: str) -> Record | None:
+def find_user(records: Records, ref: str) -> Mapping[str, Any] | None:
     """A user by id or userPrincipalName (case-insensitive, as Graph)."""
-    found = records.get("users", ref)
+    found = records.read("users", ref)
     if found is not None:
         return found
     wanted = ref.lower()
@@ -85,7 +85,7 @@ def find_user(records: Records, ref: str) -> Record | None:
     return matches[0] if matches else None
 
 
-def find_user_by_address(records: Records, address: str) -> Record | None:
+def find_user_by_address(records: Records, address: str) -> Mapping[str, Any] | None:
     wanted = address.strip().lower()
     found = records.find(
         "users",
@@ -162,5 +162,5 @@ def find_event(form: Form, call: Call, records: Records, mailbox: Mailbox) -> Ma
     return event
 
 
-def events_in(records: Records, mailbox: Mailbox) -> list[Record]:
+def events_in(records: Records, mailbox: Mailbox) -> list[Mapping[str, Any]]:
     return records.find("events", lambda event: event.get("x-mock-mailbox") == mailbox.id)

@@ -61,14 +61,14 @@ def cancel(records: Records, event: Mapping[str, Any], comment: str | None, now:
         )
     target_ids = {str(target["id"]) for target in targets}
     uids = {target.get("iCalUId") for target in targets if target.get("iCalUId")}
-    # Only the matches are copied; every `find` runs before the first write, on the same view.
+    # Every `find` runs before the first write, on the same view.
     copies = (
         records.find(
             "events",
-            lambda e: (
-                str(e["id"]) not in target_ids
+            lambda e: (  # the rarest match first: most events share no iCalUId with the targets
+                e.get("iCalUId") in uids
                 and e.get("x-mock-mailbox") != mailbox
-                and e.get("iCalUId") in uids
+                and str(e["id"]) not in target_ids
             ),
         )
         if uids

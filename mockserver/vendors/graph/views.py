@@ -47,7 +47,7 @@ def entity(record: Mapping[str, Any], mailbox: Mailbox) -> Record:
     return {"@odata.context": f"{METADATA}{mailbox.context}/events/$entity", **event(record)}
 
 
-def collection(records: list[Record], mailbox: Mailbox, next_link: str | None) -> Record:
+def collection(records: list[Mapping[str, Any]], mailbox: Mailbox, next_link: str | None) -> Record:
     page: Record = {
         "@odata.context": f"{METADATA}{mailbox.context}/events",
         "value": [event(r) for r in records],

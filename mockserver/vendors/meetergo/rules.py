@@ -178,7 +178,9 @@ def cancel(appointment: Mapping[str, Any], command: CancelCommand, actor: str, n
     raise errors.group_needs_target()
 
 
-def future_occurrences(appointment: Record, others: list[Record]) -> list[Record]:
+def future_occurrences(
+    appointment: Mapping[str, Any], others: list[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
     """Active members of this appointment's series that start at or after it (itself excluded)."""
     series = appointment.get(SERIES)
     if not series:
