@@ -19,15 +19,18 @@ correctness.
 from __future__ import annotations
 
 import json
+import re
 import typing as t
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 
+import orjson
 from connexion.exceptions import TypeValidationError
 from connexion.frameworks.starlette import starlettify_path
 from connexion.operations import AbstractOperation
 from connexion.utils import boolean, coerce_type, is_json_mimetype, is_null, is_nullable, split_content_type
+from starlette.convertors import StringConvertor
 from starlette.routing import compile_path
 
 from mockserver.http.validation import (
@@ -43,6 +46,23 @@ DECLINE: t.Final = object()
 _SCALARS = ("string", "integer", "number", "boolean")
 _DEFAULT_STYLE = {"query": "form", "path": "simple", "header": "simple"}
 _UTF8 = (None, "utf-8", "UTF-8", "utf8", "UTF8")
+
+
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+
+
+def _parse_json(raw: bytes) -> t.Any:
+    """`json.loads(raw.decode("utf-8"))`, as Connexion parses a body. orjson parses first (about
+    three times faster, and equal wherever it succeeds) unless the body holds a run of 19 digits
+    (orjson reads an integer beyond 64 bits as a float); what orjson refuses — a lone surrogate,
+    `NaN`, invalid UTF-8 — is left to the standard library, which gives Connexion's own result or
+    error."""
+    if _LONG_NUMBER.search(raw) is None:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw.decode("utf-8"))
 
 
 @lru_cache(maxsize=256)
@@ -122,12 +142,16 @@ class Route:
     def __init__(self, operation: AbstractOperation, path: str) -> None:
         template = starlettify_path(path, operation.get_path_parameter_types())
         self.regex, _, self.convertors = compile_path(template)
+        # Starlette's string convertor returns the text as it is: no conversion to run
+        self.as_text = all(type(c) is StringConvertor for c in self.convertors.values())
 
     def match(self, path: str) -> dict[str, t.Any] | None:
         """The path parameters, converted, if `path` (the part after the API's base path) matches."""
         found = self.regex.match(path)
         if found is None:
             return None
+        if self.as_text:
+            return found.groupdict()
         return {name: self.convertors[name].convert(value) for name, value in found.groupdict().items()}
 
 
@@ -188,7 +212,7 @@ class OperationPlan:
         mime, json_typed, json_mime = facts
         if raw.strip() and json_typed:
             try:
-                parsed = json.loads(raw.decode("utf-8"))
+                parsed = _parse_json(raw)
             except (UnicodeDecodeError, json.JSONDecodeError):
                 return DECLINE  # the Gate refuses it in the vendor's format
         elif raw.strip():
