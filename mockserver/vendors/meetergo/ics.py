@@ -92,9 +92,41 @@ def _person(prop: str, person: Person, extra: str = "") -> str:
     return f"{prop}{name}{extra}:mailto:{person.email}"
 
 
+# (the event without its stamp, method, status) -> the text before and after the DTSTAMP line
+_RENDERED: dict[tuple[object, ...], tuple[str, str]] = {}
+_RENDERED_LIMIT = 4096
+
+
 def render(event: Event, method: str, status: str | None) -> str:
-    """A VCALENDAR with one VEVENT. `status` None leaves STATUS out (uninviting attendees)."""
-    lines = [
+    """A VCALENDAR with one VEVENT. `status` None leaves STATUS out (uninviting attendees).
+
+    Only DTSTAMP changes from one rendering of an unchanged appointment to the next, so the rest is
+    rendered once and kept (a bounded cache, emptied when full)."""
+    key = (
+        event.uid,
+        event.sequence,
+        event.start,
+        event.end,
+        event.summary,
+        event.organizer,
+        tuple(event.attendees),
+        event.description,
+        event.location,
+        event.comment,
+        method,
+        status,
+    )
+    parts = _RENDERED.get(key)
+    if parts is None:
+        if len(_RENDERED) >= _RENDERED_LIMIT:
+            _RENDERED.clear()
+        parts = _RENDERED[key] = _parts(event, method, status)
+    return f"{parts[0]}DTSTAMP:{utc(event.stamp)}\r\n{parts[1]}"
+
+
+def _parts(event: Event, method: str, status: str | None) -> tuple[str, str]:
+    """The folded text before the DTSTAMP line and after it (DTSTAMP is never folded: 24 octets)."""
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
@@ -102,7 +134,8 @@ def render(event: Event, method: str, status: str | None) -> str:
         f"METHOD:{method}",
         "BEGIN:VEVENT",
         f"UID:{event.uid}",
-        f"DTSTAMP:{utc(event.stamp)}",
+    ]
+    lines = [
         f"SEQUENCE:{event.sequence}",
         f"DTSTART:{utc(event.start)}",
         f"DTEND:{utc(event.end)}",
@@ -122,8 +155,9 @@ def render(event: Event, method: str, status: str | None) -> str:
         _person("ATTENDEE", person, f";ROLE=REQ-PARTICIPANT{partstat}") for person in event.attendees
     )
     lines += ["END:VEVENT", "END:VCALENDAR"]
-    folded = [piece for line in lines for piece in fold(line)]
-    return "\r\n".join(folded) + "\r\n"
+    before = "".join(piece + "\r\n" for line in head for piece in fold(line))
+    after = "".join(piece + "\r\n" for line in lines for piece in fold(line))
+    return before, after
 
 
 def unfold(text: str) -> list[str]:

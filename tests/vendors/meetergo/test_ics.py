@@ -95,3 +95,21 @@ def test_an_active_appointment_is_a_request_with_accepted_attendees() -> None:
     assert "METHOD:REQUEST" in lines and "STATUS:CONFIRMED" in lines
     assert "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:b@example.com" in lines
     assert not any(line.startswith("COMMENT") for line in lines)
+
+
+def test_a_kept_rendering_differs_only_in_dtstamp_and_follows_every_change() -> None:
+    """`render` keeps everything but DTSTAMP per event: a later stamp changes only that line, a
+    changed field or method renders anew, and a kept text equals a fresh one."""
+    first = ics.render(event(), "CANCEL", "CANCELLED")
+    later_stamp = datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC)
+    later = ics.render(event(stamp=later_stamp), "CANCEL", "CANCELLED")
+    assert [a for a, b in zip(first.split("\r\n"), later.split("\r\n"), strict=True) if a != b] == [
+        "DTSTAMP:20300506T070809Z"
+    ]
+    assert "DTSTAMP:20310203T040506Z\r\n" in later
+    changed = ics.render(event(sequence=3), "CANCEL", "CANCELLED")
+    assert "SEQUENCE:3\r\n" in changed
+    assert "METHOD:REQUEST\r\n" in ics.render(event(), "REQUEST", "CONFIRMED")
+    kept = ics.render(event(), "CANCEL", "CANCELLED")
+    ics._RENDERED.clear()
+    assert ics.render(event(), "CANCEL", "CANCELLED") == kept == first
