@@ -23,9 +23,8 @@ The contract every store keeps (tests/store/test_contract.py runs it against eac
   anything in it) afterwards — build a new record instead;
 - with `STRICT_RECORDS` on (the test suite runs so), breaking either rule fails loudly:
   `Records.read` and `Records.find` hand out frozen copies that raise `ReadOnlyRecordError` on any
-  change, and a
-  transaction whose `put` records or `emit` payloads changed after the call raises it when `fn`
-  returns;
+  change, and a transaction whose `put` records or `emit` payloads changed after the call raises
+  it when `fn` returns;
 - `all()`, `find()` and `keys()` list records in insertion order (a replaced record keeps its
   place), staged writes included; `find(predicate)` hands out the records `predicate` accepts
   (it is shown each record read-only and must not change it or act outside the transaction);
@@ -64,9 +63,9 @@ Predicate = Callable[[Mapping[str, Any]], bool]
 
 _ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 
-# Checks that vendor rules keep the sharing rules (see the module docstring): `Records.read` hands
-# out frozen copies, and what was `put` or `emit`ted is checked unchanged when the transaction's
-# `fn` returns. tests/conftest.py turns this on for the whole suite and the servers it starts.
+# Checks that vendor rules keep the sharing rules (see the module docstring): `Records.read` and
+# `Records.find` hand out frozen copies, and what was `put` or `emit`ted is checked unchanged when
+# the transaction's `fn` returns. tests/conftest.py turns this on for the whole suite and the servers it starts.
 STRICT_RECORDS: bool = os.environ.get("CANCEL_CONTRACTS_STRICT_RECORDS", "") not in ("", "0")
 
 
@@ -91,14 +90,15 @@ def _copy(value: T) -> T:
 
 
 class ReadOnlyRecordError(TypeError):
-    """A record the store shares was changed: one handed out by `Records.read`, or one handed to
-    `put` or `emit` (found when the transaction's `fn` returns). STRICT_RECORDS only."""
+    """A record the store shares was changed: one handed out by `Records.read` or `Records.find`,
+    or one handed to `put` or `emit` (found when the transaction's `fn` returns). STRICT_RECORDS
+    only."""
 
 
 def _refuse(self: object, *args: Any, **kwargs: Any) -> None:
     raise ReadOnlyRecordError(
-        "this record came from Records.read, which shares the stored record: take a copy with "
-        "Records.get to change it"
+        "this record is the stored one (from Records.read or Records.find): build a new record "
+        "from it, or take a copy with Records.get to change"
     )
 
 
