@@ -184,14 +184,15 @@ class MockService:
         """`authenticate` then `handle` in one transaction, for a call whose body is already read and
         valid (the fast lane) and whose faults were decided and obeyed: the same outcome as the two
         steps, on one consistent snapshot."""
+        return self.store.transact(call.session, lambda tx: self._authenticated(tx, call))
+
+    def _authenticated(self, tx: Transaction, call: Call) -> Reply:
+        """Inside `tx`: the vendor's `authenticate`, then its handler for the authenticated call."""
+        records = Records(tx, call.vendor)
         vendor = self.vendors[call.vendor]
-        handler = vendor.operations[call.operation_id]
-
-        def body(tx: Transaction) -> Reply:
-            records = Records(tx, call.vendor)
-            return handler(call.with_principal(vendor.authenticate(call, records)), records)
-
-        return self.store.transact(call.session, body)
+        return vendor.operations[call.operation_id](
+            call.with_principal(vendor.authenticate(call, records)), records
+        )
 
     def serve_unscreened(self, call: Call) -> Reply | Decision:
         """`faults.decide`, then `serve`, in one transaction when no fault concerns the call — the
@@ -201,14 +202,11 @@ class MockService:
         never rolls back with a failing handler). Raises `FaultSpecError` for a header it cannot
         read."""
         forced = self.faults.forced(call)
-        vendor = self.vendors[call.vendor]
-        handler = vendor.operations[call.operation_id]
 
         def body(tx: Transaction) -> Reply | Decision:
             from_rules = self.faults.evaluate(tx, call)
             if forced is not None or from_rules is not None:
                 return self.faults.merge(forced, from_rules or NONE)
-            records = Records(tx, call.vendor)
-            return handler(call.with_principal(vendor.authenticate(call, records)), records)
+            return self._authenticated(tx, call)
 
         return self.store.transact(call.session, body)

@@ -82,7 +82,16 @@ import orjson
 
 from mockserver.core.clock import format_instant, utcnow
 from mockserver.core.exchange import encode_json
-from mockserver.core.store import Handover, OutboxEntry, Predicate, Record, Seeder, StateTree, Transaction
+from mockserver.core.store import (
+    Handover,
+    OutboxEntry,
+    Predicate,
+    Record,
+    Seeder,
+    StateTree,
+    Transaction,
+    copy_record,
+)
 
 T = TypeVar("T")
 _VENDOR_MARK = ""  # a `layout` row with this collection name records that a vendor exists
@@ -139,18 +148,6 @@ def _load(text: str) -> Record:
     except orjson.JSONDecodeError:  # what only the standard library writes (an integer beyond 64 bits)
         record = json.loads(text)
     return record
-
-
-def _copy(value: Any) -> Any:
-    """A deep copy of parsed JSON (dicts, lists and atoms only), several times faster than deepcopy."""
-    if isinstance(value, dict):
-        copied = {}
-        for key, item in value.items():
-            copied[key] = _copy(item) if isinstance(item, dict | list) else item
-        return copied
-    if isinstance(value, list):
-        return [_copy(item) if isinstance(item, dict | list) else item for item in value]
-    return value
 
 
 def _shared(value: Record) -> Record:
@@ -695,7 +692,7 @@ class _SqliteTransaction:
         return records
 
     def get(self, vendor: str, collection: str, key: str) -> Record | None:
-        return self._lookup(vendor, collection, key, _copy)
+        return self._lookup(vendor, collection, key, copy_record)
 
     def read(self, vendor: str, collection: str, key: str) -> Record | None:
         return self._lookup(vendor, collection, key, _shared)
@@ -739,7 +736,7 @@ class _SqliteTransaction:
 
     def all(self, vendor: str, collection: str) -> list[Record]:
         self._scans.setdefault((vendor, collection), []).append(_WHOLE)
-        return [_copy(record) for _key, record in self._view(vendor, collection)]
+        return [copy_record(record) for _key, record in self._view(vendor, collection)]
 
     def find(self, vendor: str, collection: str, predicate: Predicate) -> list[Record]:
         self._scans.setdefault((vendor, collection), []).append(predicate)

@@ -83,8 +83,9 @@ def _copy_json(value: Any, _atoms: frozenset[type] = _ATOMS) -> Any:
     return copy.deepcopy(value)  # anything else (a tuple, a date) keeps deepcopy's semantics
 
 
-def _copy(value: T) -> T:
-    """A deep copy; a specialised walk for JSON data (records are JSON), about 3x faster than deepcopy."""
+def copy_record(value: T) -> T:
+    """A deep copy; a specialised walk for JSON data (records are JSON), about 3x faster than
+    deepcopy. Every store copies records with it."""
     copied: T = _copy_json(value)
     return copied
 
@@ -134,7 +135,7 @@ class Handover:
 
     def note(self, value: Any, what: str) -> None:
         if STRICT_RECORDS:
-            self._kept.append((value, _copy(value), what))
+            self._kept.append((value, copy_record(value), what))
 
     def check(self) -> None:
         for value, copied, what in self._kept:
@@ -266,9 +267,9 @@ class _MemoryTransaction:
             staged = (vendor, collection, key)
             if staged in self._writes:
                 record = self._writes[staged]
-                return None if record is None else _copy(record)
+                return None if record is None else copy_record(record)
         found = self._live(vendor, collection).get(key)
-        return None if found is None else _copy(found)
+        return None if found is None else copy_record(found)
 
     def read(self, vendor: str, collection: str, key: str) -> Record | None:
         if self._writes:
@@ -278,7 +279,7 @@ class _MemoryTransaction:
         return self._live(vendor, collection).get(key)
 
     def all(self, vendor: str, collection: str) -> list[Record]:
-        return [_copy(record) for _key, record in self._view(vendor, collection)]
+        return [copy_record(record) for _key, record in self._view(vendor, collection)]
 
     def find(self, vendor: str, collection: str, predicate: Predicate) -> list[Record]:
         return [record for _key, record in self._view(vendor, collection) if predicate(record)]
@@ -365,12 +366,12 @@ class MemoryStore:
         current = self._session(session)
         with current.lock:
             tree = current.state if vendor is None else {vendor: current.state.get(vendor, {})}
-            return _copy(tree)
+            return copy_record(tree)
 
     def outbox(self, session: str) -> list[OutboxEntry]:
         current = self._session(session)
         with current.lock:  # copies: a payload may share parts with stored records
-            return [OutboxEntry(e.time, e.vendor, e.kind, _copy(e.payload)) for e in current.outbox]
+            return [OutboxEntry(e.time, e.vendor, e.kind, copy_record(e.payload)) for e in current.outbox]
 
     def clear_outbox(self, session: str) -> None:
         current = self._session(session)
@@ -391,7 +392,7 @@ class MemoryStore:
             for vendor, collections in tree.items():
                 for collection, records in collections.items():
                     target = current.state.setdefault(vendor, {}).setdefault(collection, {})
-                    target.update(_copy(records))
+                    target.update(copy_record(records))
 
 
 def iter_records(tree: Mapping[str, Mapping[str, Mapping[str, Record]]]) -> Iterator[tuple[str, str, Record]]:
