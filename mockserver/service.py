@@ -187,9 +187,11 @@ class MockService:
         return self.store.transact(call.session, lambda tx: self._authenticated(tx, call))
 
     def _authenticated(self, tx: Transaction, call: Call) -> Reply:
-        """Inside `tx`: the vendor's `authenticate`, then its handler for the authenticated call."""
+        """Inside `tx`: the vendor's `authenticate`, then its handler for the authenticated call,
+        both at the transaction's clock."""
         records = Records(tx, call.vendor)
         vendor = self.vendors[call.vendor]
+        call = _at(call, tx.now)
         return vendor.operations[call.operation_id](
             call.with_principal(vendor.authenticate(call, records)), records
         )
@@ -204,9 +206,15 @@ class MockService:
         forced = self.faults.forced(call)
 
         def body(tx: Transaction) -> Reply | Decision:
-            from_rules = self.faults.evaluate(tx, call)
+            timed = _at(call, tx.now)
+            from_rules = self.faults.evaluate(tx, timed)
             if forced is not None or from_rules is not None:
                 return self.faults.merge(forced, from_rules or NONE)
-            return self._authenticated(tx, call)
+            return self._authenticated(tx, timed)
 
         return self.store.transact(call.session, body)
+
+
+def _at(call: Call, now: datetime) -> Call:
+    """`call` at the transaction's clock `now` (the call itself when it already is)."""
+    return call if call.now == now else call.at(now, call.principal)

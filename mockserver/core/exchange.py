@@ -37,6 +37,8 @@ class Call:
     headers: Mapping[str, str]  # lower-case names
     body: Any
     session: str
+    # The session's clock (a frozen one, else the wall clock). `MockService` serves a call at the
+    # clock its store transaction reads (`Transaction.now`: the same snapshot as the records).
     now: datetime
     principal: Any = None
 
@@ -45,6 +47,10 @@ class Call:
 
     def with_principal(self, principal: Any) -> Call:
         """This call, made by `principal` (what `dataclasses.replace` does, without its lookups)."""
+        return self.at(self.now, principal)
+
+    def at(self, now: datetime, principal: Any = None) -> Call:
+        """This call at the clock `now` (and made by `principal`)."""
         return Call(
             self.vendor,
             self.operation_id,
@@ -55,7 +61,7 @@ class Call:
             self.headers,
             self.body,
             self.session,
-            self.now,
+            now,
             principal,
         )
 

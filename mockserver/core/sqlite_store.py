@@ -640,6 +640,7 @@ class _SqliteTransaction:
         self._points: dict[tuple[str, str], set[str]] = {}
         # records read straight from the file: (vendor, collection, key) -> their text (None: absent)
         self._gets: dict[CollectionKey, str | None] = {}
+        self._parsed: dict[CollectionKey, Record] = {}  # ... parsed, as `read` handed them out
         self._declared: set[tuple[str, str]] = set()  # collections read that existed
         self.handed = Handover()  # `put`/`emit` serialize at once; checked alike (STRICT_RECORDS)
 
@@ -710,12 +711,25 @@ class _SqliteTransaction:
             self._points.setdefault((vendor, collection), set()).add(key)
             record = found[1].get(key)
             return None if record is None else hand_out(record)
+        if staged in self._gets:  # looked up before in this transaction: no second query
+            text = self._gets[staged]
+            if text is None:
+                return None
+            kept = self._parsed.get(staged)
+            if kept is None:
+                kept = self._parsed[staged] = _load(text)
+            return hand_out(kept)
         row = self._conn.execute(
             "SELECT data FROM records WHERE session = ? AND vendor = ? AND collection = ? AND key = ?",
             (self._name, vendor, collection, key),
         ).fetchone()
         self._gets[staged] = None if row is None else row[0]
-        return None if row is None else _load(row[0])
+        if row is None:
+            return None
+        record = _load(row[0])  # a fresh parse: `get` may hand it out as its copy
+        if hand_out is _shared:
+            self._parsed[staged] = record
+        return record
 
     def _view(self, vendor: str, collection: str) -> Iterable[tuple[str, Record]]:
         """(key, record) of the collection as this transaction sees it, in insertion order; the

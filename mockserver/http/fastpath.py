@@ -29,6 +29,7 @@ from connexion.spec import Specification
 from connexion.validators import VALIDATOR_MAP
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.core.clock import utcnow
 from mockserver.core.exchange import Reply
 from mockserver.http.admission import call_of, read_headers, serve
 from mockserver.http.collector import Collector
@@ -166,6 +167,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
                 body=body,
                 headers=headers,
                 query=query,
+                now=utcnow(),  # `serve` serves it at its transaction's clock
             )
             return await serve(service, call)
         except Exception as error:  # VendorError, or a bug: rendered as the Connexion lane renders it
