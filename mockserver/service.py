@@ -191,7 +191,7 @@ class MockService:
         both at the transaction's clock."""
         records = Records(tx, call.vendor)
         vendor = self.vendors[call.vendor]
-        call = _at(call, tx.now)
+        call = _at(call, tx.frozen)
         return vendor.operations[call.operation_id](
             call.with_principal(vendor.authenticate(call, records)), records
         )
@@ -206,7 +206,7 @@ class MockService:
         forced = self.faults.forced(call)
 
         def body(tx: Transaction) -> Reply | Decision:
-            timed = _at(call, tx.now)
+            timed = _at(call, tx.frozen)
             from_rules = self.faults.evaluate(tx, timed)
             if forced is not None or from_rules is not None:
                 return self.faults.merge(forced, from_rules or NONE)
@@ -215,6 +215,7 @@ class MockService:
         return self.store.transact(call.session, body)
 
 
-def _at(call: Call, now: datetime) -> Call:
-    """`call` at the transaction's clock `now` (the call itself when it already is)."""
-    return call if call.now == now else call.at(now, call.principal)
+def _at(call: Call, frozen: datetime | None) -> Call:
+    """`call` at the session's clock as its transaction reads it: at `frozen` if the clock is
+    frozen there (a freeze the call was built before), else as it is (its wall clock)."""
+    return call if frozen is None or call.now == frozen else call.at(frozen, call.principal)

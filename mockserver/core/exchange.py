@@ -38,7 +38,7 @@ class Call:
     body: Any
     session: str
     # The session's clock (a frozen one, else the wall clock). `MockService` serves a call at the
-    # clock its store transaction reads (`Transaction.now`: the same snapshot as the records).
+    # frozen clock its store transaction reads, if any (`Transaction.frozen`: the records' snapshot).
     now: datetime
     principal: Any = None
 
@@ -47,7 +47,19 @@ class Call:
 
     def with_principal(self, principal: Any) -> Call:
         """This call, made by `principal` (what `dataclasses.replace` does, without its lookups)."""
-        return self.at(self.now, principal)
+        return Call(
+            self.vendor,
+            self.operation_id,
+            self.method,
+            self.path,
+            self.path_params,
+            self.query,
+            self.headers,
+            self.body,
+            self.session,
+            self.now,
+            principal,
+        )
 
     def at(self, now: datetime, principal: Any = None) -> Call:
         """This call at the clock `now` (and made by `principal`)."""

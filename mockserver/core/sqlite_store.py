@@ -630,6 +630,7 @@ class _SqliteTransaction:
         self._session = session
         self._cache = cache
         self.now = _instant(session.frozen if session else None)
+        self.frozen = self.now if session is not None and session.frozen is not None else None
         self._writes: dict[CollectionKey, str | None] = {}
         self._emitted: list[tuple[str, str, str, str]] = []
         self._stamp: str | None = None

@@ -159,7 +159,8 @@ class OutboxEntry:
 
 
 class Transaction(Protocol):
-    now: datetime
+    now: datetime  # the session's clock: `frozen`, else the wall clock when the transaction began
+    frozen: datetime | None  # the instant the session's clock is frozen at (None: it runs)
 
     def get(self, vendor: str, collection: str, key: str) -> Record | None: ...
     def read(self, vendor: str, collection: str, key: str) -> Record | None: ...
@@ -243,6 +244,7 @@ class _MemoryTransaction:
     def __init__(self, session: _Session, now: datetime) -> None:
         self._session = session
         self.now = now
+        self.frozen = session.frozen
         self._writes: dict[tuple[str, str, str], Record | None] = {}
         self._emitted: list[OutboxEntry] = []
         self._stamp: str | None = None  # `now` as outbox entries show it, made on the first emit

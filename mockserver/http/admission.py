@@ -63,10 +63,9 @@ def call_of(
     query: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> Call:
-    """The `Call` for a request. `now` (default: the session's clock, `MockService.now`) is what
-    the call shows until a store transaction serves it at the clock that transaction reads: the
-    fast lane, whose call goes straight into one (`serve`), passes the wall clock and spares the
-    store a read."""
+    """The `Call` for a request at `now` (default: the session's clock, `MockService.now`). The
+    fast lane passes the wall clock and spares the store a read: `MockService.serve` serves the
+    call at the session's frozen clock if its transaction finds one."""
     return Call(
         vendor=vendor,
         operation_id=operation_id,

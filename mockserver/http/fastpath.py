@@ -167,7 +167,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
                 body=body,
                 headers=headers,
                 query=query,
-                now=utcnow(),  # `serve` serves it at its transaction's clock
+                now=utcnow(),  # `serve` applies a frozen session clock in its transaction
             )
             return await serve(service, call)
         except Exception as error:  # VendorError, or a bug: rendered as the Connexion lane renders it

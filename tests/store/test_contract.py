@@ -201,12 +201,15 @@ def test_clock_freezes_per_session(make_store: StoreFactory) -> None:
     store.freeze("s", NOW)
     assert store.frozen_at("s") == NOW
     assert store.transact("s", lambda tx: tx.now) == NOW
+    assert store.transact("s", lambda tx: tx.frozen) == NOW
     assert store.frozen_at("t") is None
+    assert store.transact("t", lambda tx: tx.frozen) is None
     store.transact("s", lambda tx: tx.emit("acme", "mail", {}))
     assert store.outbox("s")[0].time == "2030-01-01T12:00:00Z"
     store.freeze("s", None)
     assert store.frozen_at("s") is None
     assert store.transact("s", lambda tx: tx.now) != NOW
+    assert store.transact("s", lambda tx: tx.frozen) is None
 
 
 def test_outbox_clears_per_session(make_store: StoreFactory) -> None:
