@@ -78,11 +78,16 @@ def _attendee_people(attendee: Record) -> list[ics.Person]:
     return people
 
 
-def _organizer(appointment: Mapping[str, Any], records: Records) -> ics.Person:
+def _host(appointment: Mapping[str, Any], records: Records) -> Mapping[str, Any] | None:
+    """The user record of the appointment's organizer (its main host, else its first host)."""
     hosting = appointment.get("hostingInfo") or {}
     host_ids = appointment.get("hostIds") or []
     host = hosting.get("mainHost") or (host_ids[0] if host_ids else None)
-    return _person(records.read(USERS, str(host)) if host else None, NOREPLY)
+    return records.read(USERS, str(host)) if host else None
+
+
+def _organizer(appointment: Mapping[str, Any], records: Records) -> ics.Person:
+    return _person(_host(appointment, records), NOREPLY)
 
 
 def _event(
@@ -107,11 +112,27 @@ def _event(
 
 
 def calendar(appointment: Mapping[str, Any], records: Records, now: datetime) -> str:
-    """The appointment's current iCalendar text."""
+    """The appointment's current iCalendar text. What it is rendered from — the appointment and
+    its organizer's user record — is never changed in place (the store contract), so while the
+    store hands out the very same two objects, the text but for DTSTAMP is the one kept for them."""
+    host = _host(appointment, records)
+    kept = _CALENDARS.get(id(appointment))
+    if kept is not None and kept[0] is appointment and kept[1] is host:
+        return ics.stamped(kept[2], now)
     event = _event(appointment, records, now, list(appointment.get("attendees") or []))
     if appointment.get("isCancelled"):
-        return ics.render(event, "CANCEL", "CANCELLED")
-    return ics.render(event, "REQUEST", "CONFIRMED")
+        text = ics.parts(event, "CANCEL", "CANCELLED")
+    else:
+        text = ics.parts(event, "REQUEST", "CONFIRMED")
+    if len(_CALENDARS) >= _CALENDARS_LIMIT:
+        _CALENDARS.clear()
+    _CALENDARS[id(appointment)] = (appointment, host, text)  # both kept: their ids stay theirs
+    return ics.stamped(text, now)
+
+
+# id(appointment) -> (that appointment record, its organizer's user record, `ics.parts`)
+_CALENDARS: dict[int, tuple[Mapping[str, Any], Mapping[str, Any] | None, tuple[str, str]]] = {}
+_CALENDARS_LIMIT = 4096
 
 
 def shown(appointment: Mapping[str, Any], ics_text: str) -> dict[str, Any]:

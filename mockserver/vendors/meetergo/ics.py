@@ -98,10 +98,14 @@ _RENDERED_LIMIT = 4096
 
 
 def render(event: Event, method: str, status: str | None) -> str:
-    """A VCALENDAR with one VEVENT. `status` None leaves STATUS out (uninviting attendees).
+    """A VCALENDAR with one VEVENT. `status` None leaves STATUS out (uninviting attendees)."""
+    return stamped(parts(event, method, status), event.stamp)
 
-    Only DTSTAMP changes from one rendering of an unchanged appointment to the next, so the rest is
-    rendered once and kept (a bounded cache, emptied when full)."""
+
+def parts(event: Event, method: str, status: str | None) -> tuple[str, str]:
+    """`render`'s text before the DTSTAMP line and after it. Only DTSTAMP changes from one
+    rendering of an unchanged appointment to the next, so the rest is rendered once and kept (a
+    bounded cache, emptied when full)."""
     key = (
         event.uid,
         event.sequence,
@@ -116,12 +120,17 @@ def render(event: Event, method: str, status: str | None) -> str:
         method,
         status,
     )
-    parts = _RENDERED.get(key)
-    if parts is None:
+    found = _RENDERED.get(key)
+    if found is None:
         if len(_RENDERED) >= _RENDERED_LIMIT:
             _RENDERED.clear()
-        parts = _RENDERED[key] = _parts(event, method, status)
-    return f"{parts[0]}DTSTAMP:{utc(event.stamp)}\r\n{parts[1]}"
+        found = _RENDERED[key] = _parts(event, method, status)
+    return found
+
+
+def stamped(text: tuple[str, str], stamp: datetime) -> str:
+    """`render`'s text from its two `parts` and the DTSTAMP."""
+    return f"{text[0]}DTSTAMP:{utc(stamp)}\r\n{text[1]}"
 
 
 def _parts(event: Event, method: str, status: str | None) -> tuple[str, str]:

@@ -1,0 +1,68 @@
+"""`handlers.calendar` keeps an appointment's text per stored record: with the store handing out
+the very same records (records shared, as `serve` runs without STRICT_RECORDS), a kept text must
+equal a fresh rendering but for DTSTAMP, and follow a new appointment or organizer record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from mockserver.core import store as store_module
+from mockserver.core.store import Records
+from mockserver.vendors.meetergo import handlers, ics
+from tests.vendors.meetergo.conftest import HOST, NOW, SESSION, SINGLE, seeded_store
+
+
+def fresh(appointment: dict[str, object], records: Records) -> str:
+    """The text as rendered without any kept part."""
+    event = handlers._event(appointment, records, NOW, list(appointment.get("attendees") or []))  # type: ignore[arg-type]
+    cancelled = appointment.get("isCancelled")
+    return ics._parts(event, "CANCEL" if cancelled else "REQUEST", "CANCELLED" if cancelled else "CONFIRMED")[
+        0
+    ]
+
+
+def test_a_kept_calendar_is_the_fresh_one_and_follows_new_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "STRICT_RECORDS", False)  # records handed out as stored
+    store = seeded_store()
+    handlers._CALENDARS.clear()
+
+    def texts(tx: store_module.Transaction) -> list[str]:
+        records = Records(tx, "meetergo")
+        appointment = records.read(handlers.APPOINTMENTS, SINGLE)
+        assert appointment is not None
+        first = handlers.calendar(appointment, records, NOW)
+        assert id(appointment) in handlers._CALENDARS  # kept for the very same record
+        later = handlers.calendar(appointment, records, NOW + timedelta(hours=1))
+        assert later == first.replace(ics.utc(NOW), ics.utc(NOW + timedelta(hours=1)))
+        assert first.startswith(fresh(dict(appointment), records))
+        return [first, later]
+
+    first, _later = store.transact(SESSION, texts)
+    # A new organizer record (a renamed host) and a new appointment record render anew.
+    host = store.transact(SESSION, lambda tx: tx.read("meetergo", handlers.USERS, HOST))
+    assert host is not None
+    store.transact(
+        SESSION, lambda tx: tx.put("meetergo", handlers.USERS, HOST, {**host, "firstname": "Renamed"})
+    )
+    renamed = store.transact(
+        SESSION,
+        lambda tx: handlers.calendar(
+            tx.read("meetergo", handlers.APPOINTMENTS, SINGLE) or {}, Records(tx, "meetergo"), NOW
+        ),
+    )
+    assert "Renamed" in renamed and "Renamed" not in first
+    appointment = store.transact(SESSION, lambda tx: tx.read("meetergo", handlers.APPOINTMENTS, SINGLE))
+    assert appointment is not None
+    store.transact(
+        SESSION,
+        lambda tx: tx.put("meetergo", handlers.APPOINTMENTS, SINGLE, {**appointment, "isCancelled": True}),
+    )
+    cancelled = store.transact(
+        SESSION,
+        lambda tx: handlers.calendar(
+            tx.read("meetergo", handlers.APPOINTMENTS, SINGLE) or {}, Records(tx, "meetergo"), NOW
+        ),
+    )
+    assert "METHOD:CANCEL\r\n" in cancelled and "METHOD:CANCEL\r\n" not in renamed
