@@ -14,6 +14,9 @@ The contract every store keeps (tests/store/test_contract.py runs it against eac
   session's seeding instant: a seeder depends only on the instant it is given);
 - `transact(session, fn)` is atomic and serializable: `fn` sees one consistent state, its `put`s,
   `delete`s and `emit`s become visible together when it returns and vanish if it raises;
+- a transaction reads the session's clock with its records: `now` (the frozen instant, else the
+  wall clock when it began) and `frozen` (None while the clock runs); `MockService` serves a call
+  at `frozen` when it is set;
 - `fn` may be run more than once (a store retries it when a concurrent commit made its view
   stale), so it must not act outside the transaction: vendor handlers only touch `Records`;
 - records are JSON data (dicts, lists, strings, numbers, booleans, None); `get` and `all` return
