@@ -24,7 +24,7 @@ from mockserver.core.journal import Journal, MemoryJournal
 from mockserver.core.store import MemoryStore, Record, Records, StateTree, Store, Transaction
 from mockserver.faults import FaultBook
 from mockserver.vendors import load as load_vendors
-from mockserver.vendors.plugin import MOCK_FIELD_PREFIX, Vendor
+from mockserver.vendors.plugin import Vendor, public
 
 DEFAULT_SESSION = "default"
 
@@ -58,7 +58,7 @@ class _RecordChecker:
         validator = self._validators().get((vendor, collection))
         if validator is None:
             return []
-        visible = {k: v for k, v in record.items() if not k.startswith(MOCK_FIELD_PREFIX)}
+        visible = public(record)
         return [
             ("/".join(str(part) for part in error.absolute_path), error.message)
             for error in sorted(validator.iter_errors(visible), key=lambda e: list(map(str, e.path)))

@@ -47,22 +47,10 @@ class Call:
 
     def with_principal(self, principal: Any) -> Call:
         """This call, made by `principal` (what `dataclasses.replace` does, without its lookups)."""
-        return Call(
-            self.vendor,
-            self.operation_id,
-            self.method,
-            self.path,
-            self.path_params,
-            self.query,
-            self.headers,
-            self.body,
-            self.session,
-            self.now,
-            principal,
-        )
+        return self.at(self.now, principal)
 
     def at(self, now: datetime, principal: Any = None) -> Call:
-        """This call at the clock `now` (and made by `principal`)."""
+        """This call at the clock `now`, made by `principal` (None: not authenticated yet)."""
         return Call(
             self.vendor,
             self.operation_id,

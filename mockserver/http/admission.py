@@ -101,7 +101,9 @@ async def serve(service: MockService, call: Call) -> Reply:
     outcome = _readable(lambda: service.serve_unscreened(call))
     if isinstance(outcome, Reply):
         return outcome
-    call = call.at(service.now(call.session))  # a refusal shows the session's clock (a frozen one)
+    call = call.at(
+        service.now(call.session), call.principal
+    )  # a refusal shows the session's clock (a frozen one)
     await _obey(service, call, outcome)
     return service.serve(call)
 

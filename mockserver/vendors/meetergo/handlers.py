@@ -86,13 +86,10 @@ def _host(appointment: Mapping[str, Any], records: Records) -> Mapping[str, Any]
     return records.read(USERS, str(host)) if host else None
 
 
-def _organizer(appointment: Mapping[str, Any], records: Records) -> ics.Person:
-    return _person(_host(appointment, records), NOREPLY)
-
-
 def _event(
-    appointment: Mapping[str, Any], records: Records, now: datetime, attendees: list[Record]
+    appointment: Mapping[str, Any], host: Mapping[str, Any] | None, now: datetime, attendees: list[Record]
 ) -> ics.Event:
+    """The appointment as an iCalendar event, organized by its `host` (`_host`)."""
     info = appointment.get("meetingInfo") or {}
     hosting = appointment.get("hostingInfo") or {}
     cancel = appointment.get("cancel") or {}
@@ -103,7 +100,7 @@ def _event(
         end=parse_instant(str(appointment["end"])),
         stamp=now,
         summary=str(info.get("name") or "Appointment"),
-        organizer=_organizer(appointment, records),
+        organizer=_person(host, NOREPLY),
         attendees=[person for attendee in attendees for person in _attendee_people(attendee)],
         description=str(info.get("description") or ""),
         location=str(appointment.get("location") or hosting.get("meetingLink") or ""),
@@ -119,7 +116,7 @@ def calendar(appointment: Mapping[str, Any], records: Records, now: datetime) ->
     kept = _CALENDARS.get(id(appointment))
     if kept is not None and kept[0] is appointment and kept[1] is host:
         return ics.stamped(kept[2], now)
-    event = _event(appointment, records, now, list(appointment.get("attendees") or []))
+    event = _event(appointment, host, now, list(appointment.get("attendees") or []))
     if appointment.get("isCancelled"):
         text = ics.parts(event, "CANCEL", "CANCELLED")
     else:
@@ -190,7 +187,7 @@ def cancel_appointment(call: Call, records: Records) -> Reply:
     outcome = rules.cancel(appointment, command, principal.user_id, call.now)
     changed = outcome.appointment
     if outcome.removed is not None and not outcome.cancelled:
-        event = _event(changed, records, call.now, [outcome.removed])
+        event = _event(changed, _host(changed, records), call.now, [outcome.removed])
         text = ics.render(event, "CANCEL", None)  # RFC 5546: uninviting attendees carries no STATUS
         records.put(APPOINTMENTS, changed["id"], {**changed, "ics": calendar(changed, records, call.now)})
         recipients = [person.email for person in _attendee_people(outcome.removed)]

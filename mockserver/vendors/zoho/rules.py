@@ -20,6 +20,7 @@ from typing import Any
 
 from mockserver.core.clock import parse_instant, utc_fields
 from mockserver.core.store import Record
+from mockserver.vendors.plugin import public
 from mockserver.vendors.zoho import errors
 
 # Profile permissions (names inferred, Zoho style). A user without a `permissions` list has them all.
@@ -170,7 +171,7 @@ def new_event(fields: dict[str, Any], event_id: str, user: Mapping[str, Any], no
 
 def shown(event: Mapping[str, Any]) -> Record:
     """The record as Zoho shows it: no mock-only fields, UTC times with a numeric offset."""
-    view = {key: value for key, value in event.items() if not key.startswith("x-mock-")}
+    view = public(event)
     for key in TIME_FIELDS:
         value = view.get(key)
         if isinstance(value, str) and value.endswith("Z"):

@@ -16,7 +16,9 @@ from tests.vendors.meetergo.conftest import HOST, NOW, SESSION, SINGLE, seeded_s
 
 def fresh(appointment: dict[str, object], records: Records) -> str:
     """The text as rendered without any kept part."""
-    event = handlers._event(appointment, records, NOW, list(appointment.get("attendees") or []))  # type: ignore[arg-type]
+    event = handlers._event(
+        appointment, handlers._host(appointment, records), NOW, list(appointment.get("attendees") or [])
+    )  # type: ignore[arg-type]
     cancelled = appointment.get("isCancelled")
     return ics._parts(event, "CANCEL" if cancelled else "REQUEST", "CANCELLED" if cancelled else "CONFIRMED")[
         0
