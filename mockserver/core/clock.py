@@ -19,9 +19,23 @@ def parse_instant(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+_last_instant: tuple[tuple[int, int, int, int, int, int], str] = ((0, 0, 0, 0, 0, 0), "")
+
+
 def format_instant(value: datetime) -> str:
-    """RFC 3339 in UTC with a Z, to the second: the canonical time format of fixtures."""
-    return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*utc_fields(value))
+    """RFC 3339 in UTC with a Z, to the second: the canonical time format of fixtures.
+
+    The text of the last second formatted is kept: a request formats its own instant several times
+    (a record's stamps, an error body, the outbox) and its neighbours mostly fall in the same
+    second, while the formatting costs several times the fields (one tuple swap: thread-safe)."""
+    global _last_instant
+    fields = utc_fields(value)
+    last = _last_instant
+    if last[0] == fields:
+        return last[1]
+    text = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*fields)
+    _last_instant = (fields, text)
+    return text
 
 
 def utc_fields(value: datetime) -> tuple[int, int, int, int, int, int]:

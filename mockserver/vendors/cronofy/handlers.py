@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.core.exchange import Call, Reply
+from mockserver.core.randomness import random_hex
 from mockserver.core.store import Record, Records
 from mockserver.vendors.cronofy import errors, rules
 from mockserver.vendors.cronofy.auth import Principal
@@ -21,7 +21,7 @@ SCHEDULED_KIND = "meeting_agent.scheduled"  # outbox kind (inferred naming)
 
 def new_sub() -> str:
     """A Meeting Agent id in Cronofy's form `agt_` + 24 hex digits."""
-    return "agt_" + uuid.uuid4().hex[:24]
+    return "agt_" + random_hex(24)
 
 
 def _body(call: Call) -> dict[str, Any]:

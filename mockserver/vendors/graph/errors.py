@@ -11,13 +11,13 @@ is inferred (Graph/Exchange/OData behaviour as observed from the live service); 
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from mockserver.core.clock import format_instant, utcnow
 from mockserver.core.errors import Failure, FailureKind, VendorError
 from mockserver.core.exchange import Call, Reply
+from mockserver.core.randomness import random_uuid
 
 NOT_ORGANIZER = "Your request can't be completed. You need to be an organizer to cancel a meeting."
 ITEM_NOT_FOUND = "The specified object was not found in the store."
@@ -60,7 +60,7 @@ def trace(call: Call) -> Trace:
 
 def new_request_id() -> str:
     """The per-request random part of every Graph answer (`request-id`): the only place it is made."""
-    return str(uuid.uuid4())
+    return random_uuid()
 
 
 def reply(status: int, code: str, message: str, at: Trace, headers: dict[str, str] | None = None) -> Reply:

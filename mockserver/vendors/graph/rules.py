@@ -9,12 +9,12 @@ without attendees is cancelled without a message.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from mockserver.core.clock import format_instant
+from mockserver.core.randomness import random_hex
 from mockserver.core.store import Record
 from mockserver.vendors.graph import errors
 
@@ -113,7 +113,7 @@ def cancellation_mail(event: Mapping[str, Any], comment: str | None) -> dict[str
 
 
 def new_change_key() -> str:
-    return uuid.uuid4().hex[:22]
+    return random_hex(22)
 
 
 def _text(value: object) -> str | None:
