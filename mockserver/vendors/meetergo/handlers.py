@@ -109,22 +109,33 @@ def _event(
 
 
 def calendar(appointment: Mapping[str, Any], records: Records, now: datetime) -> str:
-    """The appointment's current iCalendar text. What it is rendered from — the appointment and
-    its organizer's user record — is never changed in place (the store contract), so while the
-    store hands out the very same two objects, the text but for DTSTAMP is the one kept for them."""
-    host = _host(appointment, records)
+    """The appointment's current iCalendar text."""
+    return ics.stamped(_calendar_parts(appointment, _host(appointment, records), now), now)
+
+
+def _calendar_parts(
+    appointment: Mapping[str, Any], host: Mapping[str, Any] | None, now: datetime
+) -> tuple[str, str]:
+    """The appointment's iCalendar text but for DTSTAMP (`ics.parts`). What it is rendered from —
+    the appointment and its organizer's user record — is never changed in place (the store
+    contract), so while the store hands out the very same two objects, the parts are the ones kept
+    for them."""
     kept = _CALENDARS.get(id(appointment))
     if kept is not None and kept[0] is appointment and kept[1] is host:
-        return ics.stamped(kept[2], now)
+        return kept[2]
     event = _event(appointment, host, now, list(appointment.get("attendees") or []))
     if appointment.get("isCancelled"):
-        text = ics.parts(event, "CANCEL", "CANCELLED")
+        parts = ics.parts(event, "CANCEL", "CANCELLED")
     else:
-        text = ics.parts(event, "REQUEST", "CONFIRMED")
+        parts = ics.parts(event, "REQUEST", "CONFIRMED")
+    _keep(appointment, host, parts)
+    return parts
+
+
+def _keep(appointment: Mapping[str, Any], host: Mapping[str, Any] | None, parts: tuple[str, str]) -> None:
     if len(_CALENDARS) >= _CALENDARS_LIMIT:
         _CALENDARS.clear()
-    _CALENDARS[id(appointment)] = (appointment, host, text)  # both kept: their ids stay theirs
-    return ics.stamped(text, now)
+    _CALENDARS[id(appointment)] = (appointment, host, parts)  # both kept: their ids stay theirs
 
 
 # id(appointment) -> (that appointment record, its organizer's user record, `ics.parts`)
@@ -170,8 +181,14 @@ def _notify(
 def _store_cancelled(
     records: Records, appointment: Record, now: datetime, removed: Record | None = None
 ) -> str:
-    text = calendar(appointment, records, now)
-    records.put(APPOINTMENTS, appointment["id"], {**appointment, "ics": text})
+    host = _host(appointment, records)
+    parts = _calendar_parts(appointment, host, now)
+    text = ics.stamped(parts, now)
+    stored = {**appointment, "ics": text}
+    records.put(APPOINTMENTS, appointment["id"], stored)
+    # A read of the stored record renders the same parts ("ics" is not rendered): the read-back
+    # that usually follows a cancellation finds them kept.
+    _keep(stored, host, parts)
     attendees = list(appointment.get("attendees") or []) + ([removed] if removed else [])
     _notify(records, appointment, text, _recipients(appointment, records, attendees))
     return text

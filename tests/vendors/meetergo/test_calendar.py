@@ -11,7 +11,7 @@ import pytest
 from mockserver.core import store as store_module
 from mockserver.core.store import Records
 from mockserver.vendors.meetergo import handlers, ics
-from tests.vendors.meetergo.conftest import HOST, NOW, SESSION, SINGLE, seeded_store
+from tests.vendors.meetergo.conftest import HOST, NOW, SESSION, SINGLE, Client, seeded_store
 
 
 def fresh(appointment: dict[str, object], records: Records) -> str:
@@ -68,3 +68,24 @@ def test_a_kept_calendar_is_the_fresh_one_and_follows_new_records(monkeypatch: p
         ),
     )
     assert "METHOD:CANCEL\r\n" in cancelled and "METHOD:CANCEL\r\n" not in renamed
+
+
+def test_the_read_back_of_a_cancellation_renders_from_the_parts_kept_at_the_cancellation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cancellation keeps its parts for the record it stores, so the read that follows finds
+    them; that text must be the one a fresh rendering of the stored record gives."""
+    monkeypatch.setattr(store_module, "STRICT_RECORDS", False)
+    client = Client(seeded_store())
+    handlers._CALENDARS.clear()
+    assert client.cancel(SINGLE, {"reason": "bye"}).status == 200
+    stored = client.store.transact(SESSION, lambda tx: tx.read("meetergo", handlers.APPOINTMENTS, SINGLE))
+    assert stored is not None and id(stored) in handlers._CALENDARS  # kept at the cancellation
+    read_back = client.get(SINGLE)
+    assert read_back.status == 200 and isinstance(read_back.body, dict)
+    text = read_back.body["ics"]
+    assert "METHOD:CANCEL\r\n" in text and "STATUS:CANCELLED\r\n" in text
+    assert text.startswith(
+        client.store.transact(SESSION, lambda tx: fresh(dict(stored), Records(tx, "meetergo")))
+    )
+    assert text == stored["ics"]  # the client's clock stands still: the stored text itself
