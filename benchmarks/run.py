@@ -5,7 +5,8 @@
 
 Targets: our mock with one worker (`cancel-contracts serve`, request validation on, stateful; in
 memory, and again with `--state FILE`, the SQLite store) and with two (`--workers 2 --state FILE`:
-the same SQLite store, shared by the workers), Stoplight Prism (`prism mock specs/<vendor>.yaml`,
+the same SQLite store, shared by the workers; and, as the reference for that scaling figure, two
+workers that share nothing, each on a SQLite file of its own: `benchmarks/unshared.py`), Stoplight Prism (`prism mock specs/<vendor>.yaml`,
 one process per vendor, installed from the npm registry into a temporary directory) and a bare
 Starlette app doing the same state changes without validation (`benchmarks/ceiling.py`, the
 Python ceiling). The load generator is
@@ -20,7 +21,9 @@ vendor, and `--autogroup-nice -10` keeps other sessions on a shared machine from
 Prints req/s, p50 and p99 per vendor and target, the ratios ours/Prism and ours/ceiling, the cold
 start (process start to first successful request with all five specs loaded) and the scaling
 figure: 2 workers / 1 worker with the same SQLite store (like with like), plus 2 workers (SQLite) /
-1 worker (memory) for information. `--only ours-1-worker-sqlite,ours-2-workers` drives just those.
+1 worker (memory) for information, and the reference: 2 workers sharing nothing / 1 worker (what
+two processes of this server get out of the machine without any sharing). `--only
+ours-1-worker-sqlite,ours-2-workers,ours-2-workers-unshared` drives just those.
 """
 
 from __future__ import annotations
@@ -340,6 +343,17 @@ def ours(stack: ExitStack, name: str, pool: Path, *extra: str) -> Running:
     return Running(Target(name), dict.fromkeys(VENDORS, root), True, child.pid)
 
 
+def unshared(stack: ExitStack, pool: Path, state: Path) -> Running:
+    """Two workers of our mock, each on a SQLite file of its own (`benchmarks/unshared.py`)."""
+    port = free_port()
+    root = f"http://127.0.0.1:{port}"
+    child = stack.enter_context(
+        process([PYTHON, str(HERE / "unshared.py"), str(port), str(pool), str(state)])
+    )
+    wait_until(lambda: httpx.get(f"{root}/__admin/health").status_code == 200, 300)
+    return Running(Target("ours-2-workers-unshared"), dict.fromkeys(VENDORS, root), True, child.pid)
+
+
 def ceiling(stack: ExitStack, args: argparse.Namespace) -> Running:
     port = free_port()
     root = f"http://127.0.0.1:{port}"
@@ -477,6 +491,18 @@ def report(
         print(
             f"  2 workers / 1 worker (same SQLite store) {two.rps / one_sqlite.rps:6.2f}x   (target >= 1.7)"
         )
+    unshared_two = by_name.get("ours-2-workers-unshared")
+    if unshared_two is not None and one_sqlite is not None:
+        # the same two processes without the sharing: what the machine allows them
+        print(
+            f"  2 workers sharing nothing / 1 worker     {unshared_two.rps / one_sqlite.rps:6.2f}x   "
+            "(reference: each worker its own SQLite file)"
+        )
+    if two is not None and unshared_two is not None:
+        print(
+            f"  2 workers sharing / sharing nothing      {two.rps / unshared_two.rps:6.2f}    "
+            "(what sharing one file costs)"
+        )
     if two is not None and one is not None:
         print(f"  2 workers (SQLite) / 1 worker (memory)   {two.rps / one.rps:6.2f}x   (informative)")
     if one is not None:
@@ -489,7 +515,14 @@ def report(
         )
 
 
-TARGETS = ("ours-1-worker", "ours-1-worker-sqlite", "ours-2-workers", "ceiling", "prism")
+TARGETS = (
+    "ours-1-worker",
+    "ours-1-worker-sqlite",
+    "ours-2-workers",
+    "ours-2-workers-unshared",
+    "ceiling",
+    "prism",
+)
 
 
 def main() -> None:
@@ -552,6 +585,7 @@ def main() -> None:
                     "--state",
                     str(workdir / "two-workers.sqlite"),
                 ),
+                "ours-2-workers-unshared": lambda: unshared(stack, pool, workdir / "unshared.sqlite"),
                 "ceiling": lambda: ceiling(stack, args),
             }
             runnings = [start() for name, start in starts.items() if name in only]
