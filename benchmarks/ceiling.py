@@ -130,7 +130,20 @@ def build(pool: int) -> Starlette:
 
 if __name__ == "__main__":
     port, pool = int(sys.argv[1]), int(sys.argv[2])
-    # the server settings `cancel-contracts serve` runs with (at its default log level)
-    uvicorn.run(
-        build(pool), host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+    # the server settings `cancel-contracts serve` runs with (at its default log level), its event
+    # loop included (`mockserver.http.eventloop`: uvloop, accepting every waiting connection)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from mockserver.http.eventloop import LOOP
+
+    config = uvicorn.Config(
+        build(pool),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        loop=LOOP,
     )
+    sock = config.bind_socket()
+    sock.listen(config.backlog)
+    uvicorn.Server(config).run(sockets=[sock])

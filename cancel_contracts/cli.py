@@ -128,6 +128,7 @@ def serve(
     import uvicorn
 
     from mockserver.core.fixtures import FixtureError
+    from mockserver.http.eventloop import LOOP
     from mockserver.http.serving import ENVIRONMENT_VARIABLE, FACTORY, ServeOptions, build_app, check_options
 
     for path in fixtures:
@@ -179,6 +180,7 @@ def serve(
             log_level=log_level,
             access_log=access_log,
             lifespan="off",
+            loop=LOOP,
         )
         sock = config.bind_socket()
         sock.listen(config.backlog)  # from now on, requests wait in the backlog until a worker is up
@@ -192,22 +194,12 @@ def serve(
 
     assert app is not None
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level, access_log=access_log, lifespan="off"
+        app, host=host, port=port, log_level=log_level, access_log=access_log, lifespan="off", loop=LOOP
     )
-    server = uvicorn.Server(config)
-
-    original_startup = server.startup
-
-    async def startup(sockets: list[socket.socket] | None = None) -> None:
-        await original_startup(sockets)
-        bound = port
-        for srv in server.servers:
-            for sock in srv.sockets:
-                bound = sock.getsockname()[1]
-        announce(bound)
-
-    server.startup = startup  # type: ignore[method-assign]
-    server.run()
+    sock = config.bind_socket()
+    sock.listen(config.backlog)
+    announce(sock.getsockname()[1])
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @main.command()

@@ -1,0 +1,89 @@
+"""The serving event loop accepts every waiting connection at once (libuv alone: one per iteration)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import cast
+
+import pytest
+
+from mockserver.http import eventloop
+from mockserver.http.eventloop import Listener
+
+uvloop = pytest.importorskip("uvloop", reason="the loop is uvloop's; without it serve runs asyncio's")
+
+
+class Recorder(asyncio.Protocol):
+    made: list[Recorder] = []
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        Recorder.made.append(self)
+        self.transport = cast(asyncio.WriteTransport, transport)  # uvloop's: not asyncio's class
+
+    def data_received(self, data: bytes) -> None:
+        self.transport.write(data.upper())
+
+
+def listening() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
+
+
+def test_every_waiting_connection_is_accepted_at_the_first_readiness(monkeypatch: pytest.MonkeyPatch) -> None:
+    counts: list[int] = []
+    accept = Listener.accept
+
+    def counted(self: Listener) -> int:
+        counts.append(accept(self))
+        return counts[-1]
+
+    monkeypatch.setattr(Listener, "accept", counted)
+    Recorder.made = []
+    loop = eventloop.new_event_loop()
+    sock = listening()
+    clients = []
+    try:
+        server = loop.run_until_complete(loop.create_server(Recorder, sock=sock, backlog=64))
+        assert isinstance(server, Listener)
+        # 20 clients connect (the kernel completes them) before the loop runs again
+        clients = [socket.create_connection(sock.getsockname()) for _ in range(20)]
+        while len(Recorder.made) < 20:
+            loop.run_until_complete(asyncio.sleep(0.01))
+        assert counts[0] == 20  # all at the first readiness, not one per iteration
+        # and they are served: each echoes upper-cased
+        for client in clients:
+            client.sendall(b"ping")
+        for _ in range(20):  # the loop reads and answers them
+            loop.run_until_complete(asyncio.sleep(0.01))
+        replies = []
+        for client in clients:
+            client.settimeout(5)
+            replies.append(client.recv(16))
+        assert replies == [b"PING"] * 20
+        server.close()
+        assert server.sockets == () and not server.is_serving()
+        assert sock.fileno() == -1  # closed, as asyncio.Server.close closes its sockets
+        loop.run_until_complete(server.wait_closed())
+    finally:
+        for client in clients:
+            client.close()
+        for made in Recorder.made:
+            made.transport.close()
+        loop.run_until_complete(asyncio.sleep(0))
+        loop.close()
+
+
+def test_what_it_does_not_handle_goes_to_uvloop() -> None:
+    """A host and port (no socket) is uvloop's own `create_server`: `serve` passes sockets."""
+    loop = eventloop.new_event_loop()
+    try:
+        server = loop.run_until_complete(loop.create_server(Recorder, "127.0.0.1", 0))
+        assert not isinstance(server, Listener)
+        assert server.sockets
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+    finally:
+        loop.close()
