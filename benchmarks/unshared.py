@@ -52,7 +52,6 @@ def main() -> None:
         log_level="warning",
         access_log=False,
         lifespan="off",
-        loop="mockserver.http.eventloop:new_event_loop",  # `serve`'s event loop
     )
 
 

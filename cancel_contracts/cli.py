@@ -180,8 +180,7 @@ def serve(
             log_level=log_level,
             access_log=access_log,
             lifespan="off",
-            loop=LOOP,
-        )
+        )  # uvloop's own accept: one connection per iteration is what spreads them over the workers
         sock = config.bind_socket()
         sock.listen(config.backlog)  # from now on, requests wait in the backlog until a worker is up
         announce(sock.getsockname()[1])

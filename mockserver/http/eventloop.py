@@ -14,6 +14,11 @@ accepts every waiting connection (up to the backlog) and hands each to uvloop's
 `connect_accepted_socket`. It does so for the listening sockets `serve` passes to uvicorn
 (`sock=`, no TLS); anything else is uvloop's own `create_server`. Where uvloop is missing
 (Windows), `new_event_loop` is asyncio's, which accepts in batches already.
+
+Only for a socket that no other process accepts on: `serve` with one worker. Workers that share
+one listening socket must not accept greedily — the first to wake would take every connection of
+a burst (measured: two workers then served like one) — and there libuv's one connection per
+iteration is what spreads the connections over them, so `serve --workers N` keeps uvloop's own.
 """
 
 from __future__ import annotations
