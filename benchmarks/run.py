@@ -1,4 +1,4 @@
-"""One command, one run: the same cancel-then-read workload, the same load generator, five targets.
+"""One command, one run: the same cancel-then-read workload, the same load generator, six targets.
 
     .venv/bin/python benchmarks/run.py [--duration 5] [--connections 32] [--pool 1000] [--no-prism]
                                        [--only TARGET,...] [--rounds N] [--autogroup-nice -10]
