@@ -3,7 +3,8 @@ with the lane and to one without it (Connexion's stack only), get byte-identical
 
 Both apps start from the same fixtures and see every request in the same order, so their states
 move in lockstep. Ids and clocks are the only thing each app makes up on its own: while a request
-runs, `uuid.uuid4` and the wall clock come from a per-app deterministic source (the same sequence
+runs, `uuid.uuid4`, the random bytes of `mockserver.core.randomness` and the wall clock come from a
+per-app deterministic source (the same sequence
 for both), so nothing needs masking — status, every header and every body byte are compared.
 """
 
@@ -31,7 +32,7 @@ from schemathesis import GenerationMode
 from cancel_contracts import specs
 from conformance.playback import play
 from conformance.scenario import Scenario, load
-from mockserver.core import clock
+from mockserver.core import clock, randomness
 from mockserver.http import fastpath
 from mockserver.http.app import create_app
 from mockserver.vendors import NAMES
@@ -41,6 +42,7 @@ PROFILE = yaml.safe_load((ROOT / "conformance" / "profiles" / "mock.yaml").read_
 SCENARIOS = [scenario for vendor in NAMES for scenario in load(vendor)]
 LANE: contextvars.ContextVar[str | None] = contextvars.ContextVar("lane", default=None)
 _REAL_UUID4 = uuid.uuid4
+_REAL_ENTROPY = randomness.entropy
 _REAL_DATETIME = clock.datetime
 
 
@@ -70,6 +72,16 @@ def _uuid4(sources: dict[str, Source]) -> Any:
         if lane is None:
             return _REAL_UUID4()
         return uuid.UUID(int=sources[lane].ids.getrandbits(128), version=4)
+
+    return make
+
+
+def _entropy(sources: dict[str, Source]) -> Any:
+    def make(count: int) -> bytes:
+        lane = LANE.get()
+        if lane is None:
+            return _REAL_ENTROPY(count)
+        return sources[lane].ids.randbytes(count)
 
     return make
 
@@ -133,6 +145,7 @@ def lanes() -> Iterator[tuple[Twin, list[str]]]:
         patch.setattr(_Clock, "sources", sources)
         patch.setattr(clock, "datetime", _Clock)
         patch.setattr(uuid, "uuid4", _uuid4(sources))
+        patch.setattr(randomness, "entropy", _entropy(sources))
         patch.setattr(fastpath.FastPath, "_serve", counting)
         yield Twin(), answered
 
