@@ -32,6 +32,7 @@ from typing import Any
 log = logging.getLogger("mockserver")
 
 ProtocolFactory = Callable[[], asyncio.BaseProtocol]
+RETRY_SECONDS = 1.0  # after accept() failed for want of resources (asyncio's ACCEPT_RETRY_DELAY)
 
 
 class Listener:
@@ -63,13 +64,19 @@ class Listener:
                 break
             except ConnectionAbortedError:  # gone before it was accepted
                 continue
-            except OSError as error:  # e.g. out of file descriptors: try again at the next readiness
-                log.warning("accepting a connection failed: %s", error)
+            except OSError as error:  # e.g. out of file descriptors: pause, as asyncio's loop does
+                log.warning("accepting connections failed (%s); trying again in %s s", error, RETRY_SECONDS)
+                self._loop.remove_reader(self._sock.fileno())
+                self._loop.call_later(RETRY_SECONDS, self._resume)
                 break
             conn.setblocking(False)
             self._loop.create_task(self._connect(conn))
             accepted += 1
         return accepted
+
+    def _resume(self) -> None:
+        if self._serving:
+            self._loop.add_reader(self._sock.fileno(), self.accept)
 
     async def _connect(self, conn: socket.socket) -> None:
         try:

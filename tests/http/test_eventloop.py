@@ -87,3 +87,41 @@ def test_what_it_does_not_handle_goes_to_uvloop() -> None:
         loop.run_until_complete(server.wait_closed())
     finally:
         loop.close()
+
+
+class FailingSocket:
+    """A listening socket whose accept() fails for want of file descriptors."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self.accepts = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._sock, name)
+
+    def accept(self) -> tuple[socket.socket, object]:
+        self.accepts += 1
+        raise OSError(24, "Too many open files")
+
+
+def test_out_of_file_descriptors_pauses_listening_instead_of_spinning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(eventloop, "RETRY_SECONDS", 0.05)
+    loop = eventloop.new_event_loop()
+    sock = listening()
+    failing = FailingSocket(sock)
+    client = socket.create_connection(sock.getsockname())  # waiting: the socket stays readable
+    try:
+        server = Listener(loop, failing, Recorder, 8)  # type: ignore[arg-type]
+        loop.run_until_complete(asyncio.sleep(0.03))
+        assert failing.accepts == 1  # not once per iteration: the reader is removed
+        loop.run_until_complete(asyncio.sleep(0.1))
+        assert 2 <= failing.accepts <= 3  # and put back after the pause
+        server.close()
+        loop.run_until_complete(asyncio.sleep(0.1))
+        assert failing.accepts <= 3  # a closed listener does not come back
+    finally:
+        client.close()
+        sock.close()
+        loop.close()
