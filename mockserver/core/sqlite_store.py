@@ -68,6 +68,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -270,11 +271,35 @@ class _Connection:
 def _open(path: str, timeout: float, synchronous: str) -> sqlite3.Connection:
     sql = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     sql.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-    sql.execute("PRAGMA journal_mode = WAL")
+    if str(sql.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        _use_wal(sql, path, timeout)
     sql.execute(f"PRAGMA synchronous = {synchronous}")
     sql.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpointer thread does it, off the request path
     sql.execute(f"PRAGMA journal_size_limit = {RESTART_BYTES}")  # a WAL that starts over shrinks back
     return sql
+
+
+def _use_wal(sql: sqlite3.Connection, path: str, timeout: float) -> None:
+    """Switch a new file to WAL. That needs the file to itself, and while another connection has
+    it open in a read SQLite does not wait: it refuses (busy), or leaves the mode as it was and
+    says so — two workers creating the file at the same moment met both. So the switch is made
+    under the write lock and tried again until the mode is WAL."""
+    deadline = time.monotonic() + timeout
+    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _lock(fd)
+        while True:
+            try:
+                if str(sql.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower() == "wal":
+                    return
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    raise
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError(f"{path}: could not switch to WAL")
+            time.sleep(0.005)
+    finally:
+        os.close(fd)  # closing it drops the lock
 
 
 def _checkpoint_loop(path: str, timeout: float, synchronous: str, stop: threading.Event) -> None:
