@@ -184,14 +184,13 @@ class MockService:
         """`authenticate` then `handle` in one transaction, for a call whose body is already read and
         valid (the fast lane) and whose faults were decided and obeyed: the same outcome as the two
         steps, on one consistent snapshot."""
-        return self.store.transact(call.session, lambda tx: self._authenticated(tx, call))
+        return self.store.transact(call.session, lambda tx: self._authenticated(tx, _at(call, tx.frozen)))
 
     def _authenticated(self, tx: Transaction, call: Call) -> Reply:
-        """Inside `tx`: the vendor's `authenticate`, then its handler for the authenticated call,
-        both at the transaction's clock."""
+        """Inside `tx`, for a call already at the transaction's clock (`_at`): the vendor's
+        `authenticate`, then its handler for the authenticated call."""
         records = Records(tx, call.vendor)
         vendor = self.vendors[call.vendor]
-        call = _at(call, tx.frozen)
         return vendor.operations[call.operation_id](
             call.with_principal(vendor.authenticate(call, records)), records
         )

@@ -204,9 +204,11 @@ def cancel_appointment(call: Call, records: Records) -> Reply:
     outcome = rules.cancel(appointment, command, principal.user_id, call.now)
     changed = outcome.appointment
     if outcome.removed is not None and not outcome.cancelled:
-        event = _event(changed, _host(changed, records), call.now, [outcome.removed])
+        host = _host(changed, records)
+        event = _event(changed, host, call.now, [outcome.removed])
         text = ics.render(event, "CANCEL", None)  # RFC 5546: uninviting attendees carries no STATUS
-        records.put(APPOINTMENTS, changed["id"], {**changed, "ics": calendar(changed, records, call.now)})
+        current = ics.stamped(_calendar_parts(changed, host, call.now), call.now)
+        records.put(APPOINTMENTS, changed["id"], {**changed, "ics": current})
         recipients = [person.email for person in _attendee_people(outcome.removed)]
         _notify(records, changed, text, recipients, reason=command.reason, attendeeId=outcome.removed["id"])
         return Reply(200, shown(changed, text), JSON)
