@@ -43,7 +43,11 @@ def main() -> None:
     # the workers import this module by name (spawned processes): from here and the project root
     path = [str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")]
     os.environ["PYTHONPATH"] = os.pathsep.join(part for part in path if part)
-    uvicorn.run(
+    from uvicorn.supervisors import Multiprocess
+
+    from mockserver.http.eventloop import WORKER_LOOP, bind
+
+    config = uvicorn.Config(  # as `serve --workers N` starts them (cancel_contracts/cli.py)
         "unshared:app",
         factory=True,
         host="127.0.0.1",
@@ -52,7 +56,11 @@ def main() -> None:
         log_level="warning",
         access_log=False,
         lifespan="off",
+        loop=WORKER_LOOP,
     )
+    sock = bind("127.0.0.1", port)
+    sock.listen(config.backlog)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 if __name__ == "__main__":

@@ -128,7 +128,7 @@ def serve(
     import uvicorn
 
     from mockserver.core.fixtures import FixtureError
-    from mockserver.http.eventloop import LOOP
+    from mockserver.http.eventloop import LOOP, WORKER_LOOP, bind
     from mockserver.http.serving import ENVIRONMENT_VARIABLE, FACTORY, ServeOptions, build_app, check_options
 
     for path in fixtures:
@@ -180,8 +180,13 @@ def serve(
             log_level=log_level,
             access_log=access_log,
             lifespan="off",
-        )  # uvloop's own accept: one connection per iteration is what spreads them over the workers
-        sock = config.bind_socket()
+            loop=WORKER_LOOP,
+        )  # each worker listens on a socket of its own besides this one (`mockserver.http.eventloop`)
+        try:
+            sock = bind(host, port)
+        except OSError as error:
+            click.echo(f"Cannot listen on {host}:{port}: {error.strerror or error}.", err=True)
+            sys.exit(2)
         sock.listen(config.backlog)  # from now on, requests wait in the backlog until a worker is up
         announce(sock.getsockname()[1])
         try:

@@ -15,10 +15,20 @@ accepts every waiting connection (up to the backlog) and hands each to uvloop's
 (`sock=`, no TLS); anything else is uvloop's own `create_server`. Where uvloop is missing
 (Windows), `new_event_loop` is asyncio's, which accepts in batches already.
 
-Only for a socket that no other process accepts on: `serve` with one worker. Workers that share
-one listening socket must not accept greedily — the first to wake would take every connection of
-a burst (measured: two workers then served like one) — and there libuv's one connection per
-iteration is what spreads the connections over them, so `serve --workers N` keeps uvloop's own.
+Only for a socket that no other process accepts on. Workers that share one listening socket must
+not accept greedily — the first to wake would take every connection of a burst (measured: two
+workers then served like one) — and libuv's one connection per iteration does not spread them
+evenly either: a burst of 32 connections was seen split 20/12 and 15/17, and in one benchmark
+run two workers served no faster than one (meetbit, 2370 req/s against 2342), as if one worker
+had taken them all. So where the kernel can spread connections
+(`BALANCED`: Linux), `serve --workers N` binds its address open to other sockets (`bind`:
+SO_REUSEPORT) and each worker's loop (`new_worker_loop`) listens on a socket of its own on it,
+accepting greedily there, besides the shared socket, which it serves with uvloop's own accept.
+The kernel hands each new connection to one of those listening sockets by a hash of its
+addresses: about an equal part to every worker (measured with `ss`: 12/20, 19/13, 18/14, 19/13 of
+32), never all to one. The shared socket listens from the start, so a connection made before the
+workers are up waits in its backlog, as before, and a worker that dies takes only its own
+socket's waiting connections with it.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -102,13 +113,89 @@ class Listener:
         return None
 
 
+# Where the kernel spreads the connections of one address over the listening sockets bound to it
+# with SO_REUSEPORT (Linux: by a hash of each connection's addresses). Elsewhere the option means
+# something else (the BSDs and macOS: the last socket bound takes them all), so workers share one.
+BALANCED = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening address of `serve` (not listening yet): what uvicorn's `Config.bind_socket`
+    makes, and where `BALANCED`, open to the sockets of its workers (`SO_REUSEPORT`)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if BALANCED:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except BaseException:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def own_socket(shared: socket.socket, backlog: int) -> socket.socket | None:
+    """A worker's own listening socket on the address of `shared` (None: not `BALANCED`, or the
+    address is not open to it)."""
+    if (
+        not BALANCED
+        or shared.type != socket.SOCK_STREAM
+        or shared.family not in (socket.AF_INET, socket.AF_INET6)
+    ):
+        return None
+    if not shared.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT):
+        return None
+    sock = socket.socket(shared.family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(shared.getsockname()[:2])
+        sock.listen(backlog)
+    except OSError as error:
+        log.warning("a worker could not listen on a socket of its own (%s); sharing one", error)
+        sock.close()
+        return None
+    return sock
+
+
+class Servers:
+    """Several listeners as one (what `create_server` returns to uvicorn)."""
+
+    def __init__(self, *servers: Any) -> None:
+        self._servers = servers
+
+    @property
+    def sockets(self) -> tuple[socket.socket, ...]:
+        return tuple(sock for server in self._servers for sock in server.sockets)
+
+    def is_serving(self) -> bool:
+        return any(server.is_serving() for server in self._servers)
+
+    def get_loop(self) -> asyncio.AbstractEventLoop:
+        loop: asyncio.AbstractEventLoop = self._servers[0].get_loop()
+        return loop
+
+    def close(self) -> None:
+        for server in self._servers:
+            server.close()
+
+    async def wait_closed(self) -> None:
+        for server in self._servers:
+            await server.wait_closed()
+
+
 try:
     import uvloop
 except ImportError:  # pragma: no cover - no uvloop (Windows)
     new_event_loop: Callable[[], asyncio.AbstractEventLoop] = asyncio.new_event_loop
+    new_worker_loop: Callable[[], asyncio.AbstractEventLoop] = asyncio.new_event_loop
 else:
 
     class Loop(uvloop.Loop):
+        worker = False  # one of several processes accepting on the socket `serve` passes
+
         async def create_server(
             self,
             protocol_factory: ProtocolFactory,
@@ -124,10 +211,23 @@ else:
                 return await super().create_server(
                     protocol_factory, host, port, sock=sock, backlog=backlog, ssl=ssl, **kwargs
                 )
-            return Listener(self, sock, protocol_factory, backlog)
+            if not self.worker:
+                return Listener(self, sock, protocol_factory, backlog)
+            shared = await super().create_server(protocol_factory, sock=sock, backlog=backlog)
+            own = own_socket(sock, backlog)
+            if own is None:
+                return shared
+            return Servers(shared, Listener(self, own, protocol_factory, backlog))
+
+    class WorkerLoop(Loop):
+        worker = True
 
     def new_event_loop() -> asyncio.AbstractEventLoop:
         return Loop()
 
+    def new_worker_loop() -> asyncio.AbstractEventLoop:
+        return WorkerLoop()
+
 
 LOOP = "mockserver.http.eventloop:new_event_loop"  # uvicorn's `loop` setting for it
+WORKER_LOOP = "mockserver.http.eventloop:new_worker_loop"  # ... for each of several workers

@@ -125,3 +125,94 @@ def test_out_of_file_descriptors_pauses_listening_instead_of_spinning(
         client.close()
         sock.close()
         loop.close()
+
+
+linux_only = pytest.mark.skipif(
+    not eventloop.BALANCED, reason="only Linux spreads connections over sockets sharing a port (SO_REUSEPORT)"
+)
+
+
+@linux_only
+def test_bind_opens_the_address_to_the_workers_sockets() -> None:
+    sock = eventloop.bind("127.0.0.1", 0)
+    try:
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
+        assert not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)  # bound, not listening yet
+        own = eventloop.own_socket(sock, 8)
+        assert own is not None
+        try:
+            assert own.getsockname() == sock.getsockname()
+            assert own.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+        finally:
+            own.close()
+    finally:
+        sock.close()
+
+
+def test_a_socket_not_open_to_workers_gets_no_socket_of_their_own() -> None:
+    """uvicorn's own `bind_socket` (no SO_REUSEPORT): the workers share it, as uvicorn's do."""
+    sock = listening()
+    try:
+        assert eventloop.own_socket(sock, 8) is None
+    finally:
+        sock.close()
+
+
+@linux_only
+def test_workers_each_listen_on_a_socket_of_their_own_and_share_the_connections() -> None:
+    """Two worker loops (as in two `serve --workers 2` processes) on one address: the kernel spreads
+    64 connections over their sockets and the shared one, so each worker gets a part of them, and
+    every connection is served."""
+    shared = eventloop.bind("127.0.0.1", 0)
+    shared.listen(64)
+    loops = [eventloop.new_worker_loop(), eventloop.new_worker_loop()]
+    made: list[list[asyncio.BaseTransport]] = [[], []]
+    servers = []
+    clients: list[socket.socket] = []
+
+    def factory(index: int) -> type[asyncio.Protocol]:
+        class Echo(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                made[index].append(transport)
+                self.transport = cast(asyncio.WriteTransport, transport)
+
+            def data_received(self, data: bytes) -> None:
+                self.transport.write(data.upper())
+
+        return Echo
+
+    try:
+        for index, loop in enumerate(loops):
+            worker_sock = shared.dup()  # each process has the shared one
+            servers.append(
+                loop.run_until_complete(loop.create_server(factory(index), sock=worker_sock, backlog=64))
+            )
+        assert all(len(server.sockets) == 2 for server in servers)  # the shared one and its own
+        clients = [socket.create_connection(shared.getsockname()) for _ in range(64)]
+        for client in clients:
+            client.sendall(b"ping")
+        for _ in range(30):
+            for loop in loops:
+                loop.run_until_complete(asyncio.sleep(0.005))
+            if sum(map(len, made)) == 64:
+                break
+        assert sum(map(len, made)) == 64
+        assert all(len(accepted) >= 8 for accepted in made), [len(m) for m in made]
+        for _ in range(10):
+            for loop in loops:
+                loop.run_until_complete(asyncio.sleep(0.005))
+        for client in clients:
+            client.settimeout(5)
+            assert client.recv(16) == b"PING"
+    finally:
+        for client in clients:
+            client.close()
+        for server, loop in zip(servers, loops, strict=False):  # servers: as many as were made
+            server.close()
+            loop.run_until_complete(server.wait_closed())
+        for accepted, loop in zip(made, loops, strict=True):
+            for transport in accepted:
+                transport.close()
+            loop.run_until_complete(asyncio.sleep(0))
+            loop.close()
+        shared.close()
