@@ -102,6 +102,14 @@ RESTART_BYTES = 32 * 1024 * 1024  # ... and makes the WAL start over once it hol
 CHECKPOINT_EVERY = 0.2  # seconds between two looks at the WAL's size
 CACHED_COLLECTIONS = 256  # parsed collections a process keeps
 CACHED_TREES = 32  # seeder trees of recently created sessions a process keeps
+# The page size of a new file. A commit writes every page it changed to the WAL whole, and a
+# cancellation changes a few records of a few hundred bytes to 2 KB (plus their index entries,
+# the collection's `layout` row, the generation, the outbox): with SQLite's default 4096 that
+# was 19-49 KB of WAL a cancellation, with 1024 6-20 KB. Two workers sharing a file then
+# checkpoint (and start the WAL over under the write lock) less than half as often: their p99 fell
+# from 27-46 ms to 21-25 ms, and throughput was the same or higher, by up to 13 % (six A/B runs of 4 s, cronofy, graph and
+# meetergo; one worker: no worse). 2048 was in between.
+PAGE_SIZE = 1024
 
 STORE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -271,6 +279,7 @@ class _Connection:
 def _open(path: str, timeout: float, synchronous: str) -> sqlite3.Connection:
     sql = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     sql.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    sql.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new file only: an existing one keeps its own
     if str(sql.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
         _use_wal(sql, path, timeout)
     sql.execute(f"PRAGMA synchronous = {synchronous}")

@@ -14,7 +14,7 @@ from conformance.playback import play
 from conformance.scenario import Scenario, load
 from mockserver.core.file_journal import FileJournal, journal_directory
 from mockserver.core.journal import Entry
-from mockserver.core.sqlite_store import SqliteStore
+from mockserver.core.sqlite_store import PAGE_SIZE, SqliteStore
 from mockserver.core.store import StateTree, Transaction
 from mockserver.http.app import create_app
 from mockserver.service import MockService
@@ -92,6 +92,28 @@ def test_state_survives_reopening_and_the_file_is_clean(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_a_new_file_has_small_pages_and_an_older_file_keeps_its_own(tmp_path: Path) -> None:
+    """New files get `PAGE_SIZE` pages (less WAL a commit); a file made with SQLite's default
+    4096 (by an earlier version) is opened, written and read as it is."""
+    new = SqliteStore(tmp_path / "new.db", tree)
+    new.transact("s", lambda tx: tx.put("acme", "events", "3", {"id": "3", "state": "cancelled"}))
+    new.close()
+    older_path = tmp_path / "older.db"
+    with sqlite3.connect(older_path) as conn:
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("CREATE TABLE made_before (x)")  # the page size is fixed from here on
+    older = SqliteStore(older_path, tree)
+    older.transact("s", lambda tx: tx.put("acme", "events", "3", {"id": "3", "state": "cancelled"}))
+    assert older.snapshot("s")["acme"]["events"]["3"]["state"] == "cancelled"
+    assert older.snapshot("s")["acme"]["events"]["4"]["state"] == "live"
+    older.close()
+    for path, size in ((tmp_path / "new.db", PAGE_SIZE), (older_path, 4096)):
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA page_size").fetchone() == (size,)
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert PAGE_SIZE != 4096  # SQLite's default: else the check of the new file says nothing
 
 
 def test_an_unknown_synchronous_mode_is_refused(tmp_path: Path) -> None:
