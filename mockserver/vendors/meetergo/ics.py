@@ -6,6 +6,7 @@ single attendees must not (RFC 5546 §3.2.5). Lines end in CRLF and are folded a
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -93,7 +94,7 @@ def _person(prop: str, person: Person, extra: str = "") -> str:
 
 
 # (the event without its stamp, method, status) -> the text before and after the DTSTAMP line
-_RENDERED: dict[tuple[object, ...], tuple[str, str]] = {}
+_RENDERED: OrderedDict[tuple[object, ...], tuple[str, str]] = OrderedDict()
 _RENDERED_LIMIT = 4096
 
 
@@ -105,7 +106,7 @@ def render(event: Event, method: str, status: str | None) -> str:
 def parts(event: Event, method: str, status: str | None) -> tuple[str, str]:
     """`render`'s text before the DTSTAMP line and after it. Only DTSTAMP changes from one
     rendering of an unchanged appointment to the next, so the rest is rendered once and kept (a
-    bounded cache, emptied when full)."""
+    bounded cache that drops its oldest entry when full)."""
     key = (
         event.uid,
         event.sequence,
@@ -123,7 +124,7 @@ def parts(event: Event, method: str, status: str | None) -> tuple[str, str]:
     found = _RENDERED.get(key)
     if found is None:
         if len(_RENDERED) >= _RENDERED_LIMIT:
-            _RENDERED.clear()
+            _RENDERED.popitem(last=False)  # the oldest, one at a time: no pause to empty it all
         found = _RENDERED[key] = _parts(event, method, status)
     return found
 

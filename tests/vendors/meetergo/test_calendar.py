@@ -89,3 +89,14 @@ def test_the_read_back_of_a_cancellation_renders_from_the_parts_kept_at_the_canc
         client.store.transact(SESSION, lambda tx: fresh(dict(stored), Records(tx, "meetergo")))
     )
     assert text == stored["ics"]  # the client's clock stands still: the stored text itself
+
+
+def test_the_kept_calendars_are_bounded_and_the_oldest_go_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Full, the cache drops its oldest entry for each one kept, not everything at once."""
+    monkeypatch.setattr(handlers, "_CALENDARS", type(handlers._CALENDARS)())
+    monkeypatch.setattr(handlers, "_CALENDARS_LIMIT", 2)
+    appointments = [{"id": str(n)} for n in range(3)]
+    for appointment in appointments:
+        handlers._keep(appointment, None, ("head", "tail"))
+    assert list(handlers._CALENDARS) == [id(appointments[1]), id(appointments[2])]
+    assert all(handlers._CALENDARS[id(a)][0] is a for a in appointments[1:])

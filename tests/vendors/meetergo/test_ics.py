@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from mockserver.vendors.meetergo import ics
 
 START = datetime(2030, 5, 7, 10, 0, tzinfo=UTC)
@@ -113,3 +115,15 @@ def test_a_kept_rendering_differs_only_in_dtstamp_and_follows_every_change() -> 
     kept = ics.render(event(), "CANCEL", "CANCELLED")
     ics._RENDERED.clear()
     assert ics.render(event(), "CANCEL", "CANCELLED") == kept == first
+
+
+def test_the_kept_renderings_are_bounded_and_the_oldest_go_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Full, the cache drops its oldest entry for each new one (not all at once: emptying it whole
+    was a pause of over a millisecond under load), and what it keeps still renders the same."""
+    monkeypatch.setattr(ics, "_RENDERED", type(ics._RENDERED)())
+    monkeypatch.setattr(ics, "_RENDERED_LIMIT", 3)
+    texts = [ics.render(event(sequence=n), "CANCEL", "CANCELLED") for n in range(5)]
+    assert len(ics._RENDERED) == 3
+    assert [key[1] for key in ics._RENDERED] == [2, 3, 4]  # the sequences kept: the newest three
+    assert ics.render(event(sequence=0), "CANCEL", "CANCELLED") == texts[0]  # rendered anew, the same
+    assert [key[1] for key in ics._RENDERED] == [3, 4, 0]
