@@ -112,7 +112,7 @@ class MockService:
         for path in fixture_files:
             self._merge_file(Path(path))
         self.store: Store = store or MemoryStore()
-        self.store.seed(per_second(self.fixtures.resolve))  # the set is complete from here on
+        self.store.seed(per_second(self.fixtures))  # the set is complete from here on
         self.faults = FaultBook(self.store, self.vendors)
 
     # fixtures -----------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ from mockserver.core.store import (
     Predicate,
     Record,
     Seeder,
+    SeedTree,
     StateTree,
     Transaction,
     copy_record,
@@ -523,7 +524,7 @@ class _Texts:
 def _write_tree(
     sql: sqlite3.Connection,
     session: str,
-    tree: StateTree,
+    tree: SeedTree,
     version: int,
     dump: Callable[[Record], str] = _dump,
 ) -> None:
@@ -588,14 +589,14 @@ class _Trees:
 
     def __init__(self, size: int = CACHED_TREES) -> None:
         self._size = size
-        self._kept: OrderedDict[tuple[str, int], StateTree] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, int], SeedTree] = OrderedDict()
         self._guard = threading.Lock()
 
-    def get(self, key: tuple[str, int]) -> StateTree | None:
+    def get(self, key: tuple[str, int]) -> SeedTree | None:
         with self._guard:
             return self._kept.get(key)
 
-    def put(self, key: tuple[str, int], tree: StateTree) -> None:
+    def put(self, key: tuple[str, int], tree: SeedTree) -> None:
         with self._guard:
             self._kept[key] = tree
             while len(self._kept) > self._size:

@@ -58,8 +58,11 @@ T = TypeVar("T")
 Record = dict[str, Any]
 # vendor -> collection -> key -> record
 StateTree = dict[str, dict[str, dict[str, Record]]]
+# What a seeder returns: vendor -> collection -> key -> record, read only (a store copies what it
+# keeps; `fixtures.LazyTree` resolves a vendor's records when it is first asked for it).
+SeedTree = Mapping[str, Mapping[str, Mapping[str, Record]]]
 # Builds a session's initial state for the session's "now" (relative fixture times resolve then).
-Seeder = Callable[[datetime], StateTree]
+Seeder = Callable[[datetime], SeedTree]
 # Chooses records in `find`; it sees each record read-only (a live record, not a copy).
 Predicate = Callable[[Mapping[str, Any]], bool]
 
@@ -237,10 +240,30 @@ class Store(Protocol):
 
 @dataclass
 class _Session:
-    state: StateTree
+    tree: SeedTree  # the seeder's, shared: a vendor's records are taken from it on its first use
+    state: StateTree = field(default_factory=dict)  # the vendors used so far, in containers of our own
     frozen: datetime | None = None
     outbox: list[OutboxEntry] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def vendor(self, name: str) -> dict[str, dict[str, Record]] | None:
+        """The vendor's collections (None: the vendor has no records). Its records are taken from
+        the seeder's tree on first use, in containers of our own; the records themselves are
+        shared, not copied (the store never changes a record in place: commits replace records,
+        reads copy them)."""
+        owned = self.state.get(name)
+        if owned is None and name in self.tree:
+            owned = self.state[name] = {
+                collection: dict(records) for collection, records in self.tree[name].items()
+            }
+        return owned
+
+    def whole(self) -> StateTree:
+        """Every vendor's collections: the seeder's vendors in its order, then any added later."""
+        for name in self.tree:
+            self.vendor(name)
+        order = {name: None for name in [*self.tree, *self.state]}
+        return {name: self.state[name] for name in order if name in self.state}
 
 
 class _MemoryTransaction:
@@ -254,7 +277,7 @@ class _MemoryTransaction:
         self.handed = Handover()
 
     def _live(self, vendor: str, collection: str) -> dict[str, Record]:
-        return self._session.state.get(vendor, {}).get(collection, {})
+        return (self._session.vendor(vendor) or {}).get(collection, {})
 
     def _view(self, vendor: str, collection: str) -> Iterable[tuple[str, Record]]:
         """(key, record) of the collection as this transaction sees it, in insertion order; the
@@ -308,21 +331,15 @@ class _MemoryTransaction:
     def commit(self) -> None:
         self.handed.check()
         for (vendor, collection, key), record in self._writes.items():
-            records = self._session.state.setdefault(vendor, {}).setdefault(collection, {})
+            owned = self._session.vendor(vendor)
+            if owned is None:
+                owned = self._session.state[vendor] = {}
+            records = owned.setdefault(collection, {})
             if record is None:
                 records.pop(key, None)
             else:
                 records[key] = record
         self._session.outbox.extend(self._emitted)
-
-
-def _own(tree: StateTree) -> StateTree:
-    """The seeder's tree with containers of our own. Its records are shared, not copied: the store
-    never changes a record in place (commits replace records, reads copy them)."""
-    return {
-        vendor: {collection: dict(records) for collection, records in collections.items()}
-        for vendor, collections in tree.items()
-    }
 
 
 class MemoryStore:
@@ -342,7 +359,7 @@ class MemoryStore:
         with self._guard:
             found = self._sessions.get(name)
             if found is None:
-                found = self._sessions[name] = _Session(state=_own(self._seeder(utcnow())))
+                found = self._sessions[name] = _Session(self._seeder(utcnow()))
             return found
 
     def _now(self, session: _Session) -> datetime:
@@ -370,7 +387,7 @@ class MemoryStore:
     def snapshot(self, session: str, vendor: str | None = None) -> StateTree:
         current = self._session(session)
         with current.lock:
-            tree = current.state if vendor is None else {vendor: current.state.get(vendor, {})}
+            tree = current.whole() if vendor is None else {vendor: current.vendor(vendor) or {}}
             return copy_record(tree)
 
     def outbox(self, session: str) -> list[OutboxEntry]:
@@ -395,9 +412,11 @@ class MemoryStore:
         current = self._session(session)
         with current.lock:
             for vendor, collections in tree.items():
+                owned = current.vendor(vendor)
+                if owned is None:
+                    owned = current.state[vendor] = {}
                 for collection, records in collections.items():
-                    target = current.state.setdefault(vendor, {}).setdefault(collection, {})
-                    target.update(copy_record(records))
+                    owned.setdefault(collection, {}).update(copy_record(records))
 
 
 def iter_records(tree: Mapping[str, Mapping[str, Mapping[str, Record]]]) -> Iterator[tuple[str, str, Record]]:

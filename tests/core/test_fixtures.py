@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from mockserver.core.fixtures import FixtureSet, _resolve, per_second
+from mockserver.core.store import MemoryStore
 from mockserver.service import MockService
 
 NOW = datetime(2030, 1, 1, 12, 0, 30, tzinfo=UTC)
@@ -99,10 +102,50 @@ def test_resolve_remembers_a_second_and_nothing_more() -> None:
 
 def test_per_second_shares_one_tree_per_second_of_now() -> None:
     fixtures = _set({"1": {"id": "1", "start": "+1h"}})
-    seeder = per_second(fixtures.resolve)
+    seeder = per_second(fixtures)
     first = seeder(NOW)
     assert seeder(NOW.replace(microsecond=999_999)) is first  # the same second: the same tree
     later = seeder(NOW + timedelta(seconds=1))
     assert later is not first
     assert later == fixtures.resolve(NOW + timedelta(seconds=1))
     assert first == fixtures.resolve(NOW)
+
+
+def test_a_seeded_tree_resolves_a_vendor_when_it_is_first_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new second resolves only the vendors in use: both stores take a vendor from the seeder's
+    tree on a session's first use of it, and a snapshot still lists every vendor in order."""
+    fixtures = FixtureSet(
+        records={
+            "acme": {"events": {"1": {"id": "1", "start": "+1h"}}},
+            "zeta": {"agents": {"a": {"id": "a", "at": "-1h"}}},
+        }
+    )
+    asked: list[str] = []
+    resolve_vendor = fixtures.resolve_vendor
+
+    def counted(vendor: str, now: datetime) -> dict[str, dict[str, Any]]:
+        asked.append(vendor)
+        return resolve_vendor(vendor, now)
+
+    monkeypatch.setattr(fixtures, "resolve_vendor", counted)
+    tree = per_second(fixtures)(NOW)
+    assert list(tree) == ["acme", "zeta"] and len(tree) == 2 and asked == []
+    assert tree["zeta"]["agents"]["a"]["at"] == "2030-01-01T11:00:30Z"
+    assert tree["zeta"] is tree["zeta"] and asked == ["zeta"]  # resolved once, then kept
+    assert "nope" not in tree and asked == ["zeta"]
+    with pytest.raises(KeyError):
+        tree["nope"]
+
+    asked.clear()
+    store = MemoryStore(per_second(fixtures))
+    assert store.transact("s", lambda tx: tx.read("zeta", "agents", "a")) is not None
+    assert asked == ["zeta"]  # the session's other vendor is not resolved
+    assert list(store.snapshot("s")) == ["acme", "zeta"]  # ... until the whole state is asked for
+    assert asked == ["zeta", "acme"]
+    assert store.snapshot("s") == fixtures.resolve(store_now(store, "s"))
+
+
+def store_now(store: MemoryStore, session: str) -> datetime:
+    """The instant the session was seeded at, as its records show it (one hour after `at`)."""
+    at = store.snapshot(session)["zeta"]["agents"]["a"]["at"]
+    return datetime.fromisoformat(at.replace("Z", "+00:00")) + timedelta(hours=1)
