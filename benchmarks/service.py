@@ -5,7 +5,7 @@
 
 The benchmark workload (`benchmarks/workload.py`: cancel meeting i, read meeting i back, a new
 `X-Mock-Session` per pass over the pool) as the fast lane drives the service for each request:
-`now(session)` for the `Call`, then faults, `authenticate` and the handler in one transaction,
+the wall clock for the `Call` (the transaction applies a frozen session clock), then faults, `authenticate` and the handler in one transaction,
 `serve_unscreened` (see `serve` in mockserver/http/admission.py). Prints, per vendor, the µs per
 request of the whole sequence and of that transaction alone (best of `--repeat` runs). Every vendor gets
 sessions of its own, seeded on their first call, so each vendor's figure includes its share of
@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from workload import VENDORS, Workload, workloads, write_pool  # noqa: E402
 
+from mockserver.core.clock import utcnow  # noqa: E402
 from mockserver.core.errors import VendorError  # noqa: E402
 from mockserver.core.exchange import Call  # noqa: E402
 from mockserver.core.faults import Decision  # noqa: E402
@@ -61,7 +62,7 @@ class Request:
     body: Any
     session: str
 
-    def call(self, service: MockService, principal: Any = None) -> Call:
+    def call(self, principal: Any = None) -> Call:
         return Call(
             vendor=self.vendor,
             operation_id=self.operation_id,
@@ -72,7 +73,7 @@ class Request:
             headers=self.headers,
             body=self.body,
             session=self.session,
-            now=service.now(self.session),
+            now=utcnow(),  # as the fast lane does (mockserver/http/fastpath.py)
             principal=principal,
         )
 
@@ -116,7 +117,7 @@ def serve(service: MockService, request: Request) -> tuple[int, float]:
     """One request through the service as the fast lane runs it (`admission.serve`): one
     transaction for faults, credentials and handler (`serve_unscreened`), unless a fault concerns
     the call. Returns (status, seconds in that transaction)."""
-    call = request.call(service)
+    call = request.call()
     started = time.perf_counter()
     try:
         outcome = service.serve_unscreened(call)
