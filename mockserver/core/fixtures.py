@@ -105,6 +105,9 @@ class LazyTree(Mapping[str, Mapping[str, Mapping[str, Record]]]):
                     found = self._resolved[vendor] = self._fixtures.resolve_vendor(vendor, self._now)
         return found
 
+    def __contains__(self, vendor: object) -> bool:  # without resolving it
+        return vendor in self._vendors
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._vendors)
 
