@@ -99,7 +99,7 @@ class LazyTree(Mapping[str, Mapping[str, Mapping[str, Record]]]):
         if found is None:
             if vendor not in self._vendors:
                 raise KeyError(vendor)
-            with self._guard:  # `_Times` bookkeeping is not for two threads at once
+            with self._guard:  # resolved once per tree: every session of the second shares its records
                 found = self._resolved.get(vendor)
                 if found is None:
                     found = self._resolved[vendor] = self._fixtures.resolve_vendor(vendor, self._now)

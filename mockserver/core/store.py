@@ -258,6 +258,13 @@ class _Session:
             }
         return owned
 
+    def writable(self, name: str) -> dict[str, dict[str, Record]]:
+        """The vendor's collections, made (empty) for a vendor that has no records yet."""
+        owned = self.vendor(name)
+        if owned is None:
+            owned = self.state[name] = {}
+        return owned
+
     def whole(self) -> StateTree:
         """Every vendor's collections: the seeder's vendors in its order, then any added later."""
         for name in self.tree:
@@ -331,10 +338,7 @@ class _MemoryTransaction:
     def commit(self) -> None:
         self.handed.check()
         for (vendor, collection, key), record in self._writes.items():
-            owned = self._session.vendor(vendor)
-            if owned is None:
-                owned = self._session.state[vendor] = {}
-            records = owned.setdefault(collection, {})
+            records = self._session.writable(vendor).setdefault(collection, {})
             if record is None:
                 records.pop(key, None)
             else:
@@ -412,9 +416,7 @@ class MemoryStore:
         current = self._session(session)
         with current.lock:
             for vendor, collections in tree.items():
-                owned = current.vendor(vendor)
-                if owned is None:
-                    owned = current.state[vendor] = {}
+                owned = current.writable(vendor)
                 for collection, records in collections.items():
                     owned.setdefault(collection, {}).update(copy_record(records))
 
