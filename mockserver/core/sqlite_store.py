@@ -108,8 +108,8 @@ CACHED_TREES = 32  # seeder trees of recently created sessions a process keeps
 # the collection's `layout` row, the generation, the outbox): with SQLite's default 4096 that
 # was 19-49 KB of WAL a cancellation, with 1024 6-20 KB. Two workers sharing a file then
 # checkpoint (and start the WAL over under the write lock) less than half as often: their p99 fell
-# from 27-46 ms to 21-25 ms, and throughput was the same or higher, by up to 13 % (six A/B runs of 4 s, cronofy, graph and
-# meetergo; one worker: no worse). 2048 was in between.
+# from 27-46 ms to 21-25 ms, and throughput was the same or higher, by up to 13 % (six A/B runs
+# of 4 s, cronofy, graph and meetergo; one worker: no worse). 2048 was in between.
 PAGE_SIZE = 1024
 
 STORE_SCHEMA = """
