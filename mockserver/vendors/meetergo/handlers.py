@@ -183,10 +183,8 @@ def _notify(
     records.emit("webhook.booking_cancelled", payload)
 
 
-def _store_cancelled(
-    records: Records, appointment: Record, now: datetime, removed: Record | None = None
-) -> str:
-    host = _host(appointment, records)
+def _store(records: Records, appointment: Record, host: Mapping[str, Any] | None, now: datetime) -> str:
+    """Put `appointment` with its current calendar (organized by `host`); returns that text."""
     parts = _calendar_parts(appointment, host, now)
     text = ics.stamped(parts, now)
     stored = {**appointment, "ics": text}
@@ -194,6 +192,13 @@ def _store_cancelled(
     # A read of the stored record renders the same parts ("ics" is not rendered): the read-back
     # that usually follows a cancellation finds them kept.
     _keep(stored, host, parts)
+    return text
+
+
+def _store_cancelled(
+    records: Records, appointment: Record, now: datetime, removed: Record | None = None
+) -> str:
+    text = _store(records, appointment, _host(appointment, records), now)
     attendees = list(appointment.get("attendees") or []) + ([removed] if removed else [])
     _notify(records, appointment, text, _recipients(appointment, records, attendees))
     return text
@@ -212,8 +217,7 @@ def cancel_appointment(call: Call, records: Records) -> Reply:
         host = _host(changed, records)
         event = _event(changed, host, call.now, [outcome.removed])
         text = ics.render(event, "CANCEL", None)  # RFC 5546: uninviting attendees carries no STATUS
-        current = ics.stamped(_calendar_parts(changed, host, call.now), call.now)
-        records.put(APPOINTMENTS, changed["id"], {**changed, "ics": current})
+        _store(records, changed, host, call.now)
         recipients = [person.email for person in _attendee_people(outcome.removed)]
         _notify(records, changed, text, recipients, reason=command.reason, attendeeId=outcome.removed["id"])
         return Reply(200, shown(changed, text), JSON)

@@ -11,7 +11,7 @@ import pytest
 from mockserver.core import store as store_module
 from mockserver.core.store import Records
 from mockserver.vendors.meetergo import handlers, ics
-from tests.vendors.meetergo.conftest import HOST, NOW, SESSION, SINGLE, Client, seeded_store
+from tests.vendors.meetergo.conftest import GROUP, HOST, NOW, SESSION, SINGLE, Client, seeded_store
 
 
 def fresh(appointment: dict[str, object], records: Records) -> str:
@@ -100,3 +100,23 @@ def test_the_kept_calendars_are_bounded_and_the_oldest_go_first(monkeypatch: pyt
         handlers._keep(appointment, None, ("head", "tail"))
     assert list(handlers._CALENDARS) == [id(appointments[1]), id(appointments[2])]
     assert all(handlers._CALENDARS[id(a)][0] is a for a in appointments[1:])
+
+
+def test_an_attendee_removal_keeps_the_parts_of_the_record_it_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Removing one attendee stores the appointment with its new (confirmed) calendar, kept like a
+    cancellation's: the read that follows shows the stored text, a fresh rendering of the record."""
+    monkeypatch.setattr(store_module, "STRICT_RECORDS", False)
+    client = Client(seeded_store())
+    handlers._CALENDARS.clear()
+    removed = "b0000000-0000-4000-8000-000000000101"
+    assert client.cancel(GROUP, {"attendeeId": removed, "reason": "bye"}).status == 200
+    stored = client.store.transact(SESSION, lambda tx: tx.read("meetergo", handlers.APPOINTMENTS, GROUP))
+    assert stored is not None and id(stored) in handlers._CALENDARS  # kept at the removal
+    read_back = client.get(GROUP)
+    assert read_back.status == 200 and isinstance(read_back.body, dict)
+    text = read_back.body["ics"]
+    assert "METHOD:REQUEST\r\n" in text and "STATUS:CONFIRMED\r\n" in text
+    assert text.startswith(
+        client.store.transact(SESSION, lambda tx: fresh(dict(stored), Records(tx, "meetergo")))
+    )
+    assert text == stored["ics"]
