@@ -70,21 +70,37 @@ def test_a_kept_calendar_is_the_fresh_one_and_follows_new_records(monkeypatch: p
     assert "METHOD:CANCEL\r\n" in cancelled and "METHOD:CANCEL\r\n" not in renamed
 
 
-def test_the_read_back_of_a_cancellation_renders_from_the_parts_kept_at_the_cancellation(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("appointment_id", "body", "method", "status"),
+    [
+        (SINGLE, {"reason": "bye"}, "CANCEL", "CANCELLED"),  # a cancellation
+        (  # removing one attendee: the appointment stays, with its new calendar
+            GROUP,
+            {"attendeeId": "b0000000-0000-4000-8000-000000000101", "reason": "bye"},
+            "REQUEST",
+            "CONFIRMED",
+        ),
+    ],
+    ids=["cancellation", "attendee-removal"],
+)
+def test_the_read_back_renders_from_the_parts_kept_for_the_stored_record(
+    monkeypatch: pytest.MonkeyPatch, appointment_id: str, body: dict[str, str], method: str, status: str
 ) -> None:
-    """A cancellation keeps its parts for the record it stores, so the read that follows finds
-    them; that text must be the one a fresh rendering of the stored record gives."""
+    """A cancellation (or an attendee's removal) keeps its parts for the record it stores, so the
+    read that follows finds them; that text must be the one a fresh rendering of the stored record
+    gives."""
     monkeypatch.setattr(store_module, "STRICT_RECORDS", False)
     client = Client(seeded_store())
     handlers._CALENDARS.clear()
-    assert client.cancel(SINGLE, {"reason": "bye"}).status == 200
-    stored = client.store.transact(SESSION, lambda tx: tx.read("meetergo", handlers.APPOINTMENTS, SINGLE))
-    assert stored is not None and id(stored) in handlers._CALENDARS  # kept at the cancellation
-    read_back = client.get(SINGLE)
+    assert client.cancel(appointment_id, body).status == 200
+    stored = client.store.transact(
+        SESSION, lambda tx: tx.read("meetergo", handlers.APPOINTMENTS, appointment_id)
+    )
+    assert stored is not None and id(stored) in handlers._CALENDARS  # kept when it was stored
+    read_back = client.get(appointment_id)
     assert read_back.status == 200 and isinstance(read_back.body, dict)
     text = read_back.body["ics"]
-    assert "METHOD:CANCEL\r\n" in text and "STATUS:CANCELLED\r\n" in text
+    assert f"METHOD:{method}\r\n" in text and f"STATUS:{status}\r\n" in text
     assert text.startswith(
         client.store.transact(SESSION, lambda tx: fresh(dict(stored), Records(tx, "meetergo")))
     )
@@ -100,23 +116,3 @@ def test_the_kept_calendars_are_bounded_and_the_oldest_go_first(monkeypatch: pyt
         handlers._keep(appointment, None, ("head", "tail"))
     assert list(handlers._CALENDARS) == [id(appointments[1]), id(appointments[2])]
     assert all(handlers._CALENDARS[id(a)][0] is a for a in appointments[1:])
-
-
-def test_an_attendee_removal_keeps_the_parts_of_the_record_it_stores(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Removing one attendee stores the appointment with its new (confirmed) calendar, kept like a
-    cancellation's: the read that follows shows the stored text, a fresh rendering of the record."""
-    monkeypatch.setattr(store_module, "STRICT_RECORDS", False)
-    client = Client(seeded_store())
-    handlers._CALENDARS.clear()
-    removed = "b0000000-0000-4000-8000-000000000101"
-    assert client.cancel(GROUP, {"attendeeId": removed, "reason": "bye"}).status == 200
-    stored = client.store.transact(SESSION, lambda tx: tx.read("meetergo", handlers.APPOINTMENTS, GROUP))
-    assert stored is not None and id(stored) in handlers._CALENDARS  # kept at the removal
-    read_back = client.get(GROUP)
-    assert read_back.status == 200 and isinstance(read_back.body, dict)
-    text = read_back.body["ics"]
-    assert "METHOD:REQUEST\r\n" in text and "STATUS:CONFIRMED\r\n" in text
-    assert text.startswith(
-        client.store.transact(SESSION, lambda tx: fresh(dict(stored), Records(tx, "meetergo")))
-    )
-    assert text == stored["ics"]
