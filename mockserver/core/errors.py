@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.exchange import Reply
+from mockserver.core.values import fast_init
 
 
 class VendorError(Exception):
@@ -35,6 +36,7 @@ class FailureKind(enum.Enum):
     INTERNAL = "internal"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Failure:
     """What the framework found wrong with a request, before any vendor rule ran.

@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from mockserver.core.values import fast_init
+
 
 def encode_json(value: Any) -> bytes:
     """Compact UTF-8 JSON, as the vendors send it (`{"a":1}`). orjson writes it about ten times
@@ -24,6 +26,7 @@ def encode_json(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Call:
     """One vendor request, already routed, authenticated and validated against the spec."""
@@ -66,6 +69,7 @@ class Call:
         )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A finished response. `body` is JSON-able data, text, bytes, or None for no body."""

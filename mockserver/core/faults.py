@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.core.clock import format_instant, parse_instant
+from mockserver.core.values import fast_init
 
 HEADER = "x-mock-fault"
 _LATENCY = re.compile(r"^(\d{1,6})\s*(ms)?$")
@@ -53,6 +54,7 @@ def parse_header(text: str) -> HeaderFault:
     return HeaderFault(error, latency)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Decision:
     error: str | None = None

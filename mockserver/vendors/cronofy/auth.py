@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from mockserver.core.errors import VendorError
 from mockserver.core.exchange import Call
 from mockserver.core.store import Records
+from mockserver.core.values import fast_init
 from mockserver.vendors.cronofy import errors
 
 API_KEY = "api_key"
@@ -34,6 +35,7 @@ REQUIREMENTS: dict[str, tuple[frozenset[str], str, bool]] = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Principal:
     token: str

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from mockserver.core.clock import parse_instant
 from mockserver.core.exchange import Call
 from mockserver.core.store import Records
+from mockserver.core.values import fast_init
 from mockserver.vendors.graph import errors
 
 READ_WRITE = frozenset({"Calendars.ReadWrite"})
 READ = frozenset({"Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite"})
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Principal:
     """Who a token acts as: a user (delegated) or the application itself (app-only)."""

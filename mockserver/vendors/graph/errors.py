@@ -18,6 +18,7 @@ from mockserver.core.clock import format_instant, utcnow
 from mockserver.core.errors import Failure, FailureKind, VendorError
 from mockserver.core.exchange import Call, Reply
 from mockserver.core.randomness import random_uuid
+from mockserver.core.values import fast_init
 
 NOT_ORGANIZER = "Your request can't be completed. You need to be an organizer to cancel a meeting."
 ITEM_NOT_FOUND = "The specified object was not found in the store."
@@ -46,6 +47,7 @@ DEFAULT_RETRY_AFTER = "30"  # seconds; inferred (Graph sends a value per throttl
 MOCK_ERRORS = ("THROTTLED", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Trace:
     """What an error body needs from its request: the time and the client's request id."""

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from mockserver.core.exchange import Call
 from mockserver.core.store import Records
+from mockserver.core.values import fast_init
 from mockserver.vendors.graph import errors
 from mockserver.vendors.graph.auth import Principal
 
@@ -26,6 +27,7 @@ Owner = Literal["me", "users", "groups"]
 Scope = Literal["mailbox", "default", "calendar", "calendarGroup"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Form:
     """One path form: who owns the mailbox and how much of it the path narrows to."""
@@ -34,6 +36,7 @@ class Form:
     scope: Scope = "mailbox"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Mailbox:
     kind: Literal["user", "group"]

@@ -19,12 +19,14 @@ from typing import Any
 
 from mockserver.core.exchange import Call
 from mockserver.core.store import Records
+from mockserver.core.values import fast_init
 from mockserver.vendors.meetbit import errors, rules
 
 DEFAULT_LIMIT = 60
 DEFAULT_RESET = 60
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The access key a request acts as."""

@@ -17,12 +17,14 @@ from typing import Any
 from mockserver.core.clock import parse_instant
 from mockserver.core.exchange import Call
 from mockserver.core.store import Records
+from mockserver.core.values import fast_init
 from mockserver.vendors.meetergo import errors
 
 API_KEY = "api_key"
 PAT = "pat"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The acting user and the credential they act with."""

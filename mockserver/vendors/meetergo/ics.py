@@ -12,17 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mockserver.core.clock import utc_fields
+from mockserver.core.values import fast_init
 
 PRODID = "-//meetergo//meetergo Platform API v4 (cancel-contracts mock)//EN"
 LINE_OCTETS = 75
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Person:
     email: str
     name: str = ""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Event:
     uid: str

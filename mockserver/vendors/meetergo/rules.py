@@ -28,6 +28,7 @@ from typing import Any
 
 from mockserver.core.clock import format_instant, parse_instant
 from mockserver.core.store import Record
+from mockserver.core.values import fast_init
 from mockserver.vendors.meetergo import errors
 
 SERIES = "x-mock-series"  # mock-only: the recurring series an appointment belongs to
@@ -39,6 +40,7 @@ _UUID = re.compile(
 )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CancelCommand:
     reason: str | None = None
@@ -47,6 +49,7 @@ class CancelCommand:
     cancel_entire_series: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What a cancel did: the new record, and the attendee removed (None = whole appointment)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from mockserver.core.exchange import Call
 from mockserver.core.store import Records
+from mockserver.core.values import fast_init
 from mockserver.vendors.zoho import errors
 
 PREFIX = "zoho-oauthtoken"
@@ -26,6 +27,7 @@ SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Principal:
     """Who is calling: the token, its scopes and the CRM user it acts as (read at authentication)."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from mockserver.core.clock import parse_instant, utc_fields
 from mockserver.core.store import Record
+from mockserver.core.values import fast_init
 from mockserver.vendors.plugin import public
 from mockserver.vendors.zoho import errors
 
@@ -33,6 +34,7 @@ _EVENT_ID = re.compile(r"^[0-9]{1,19}$")
 FIRST_NEW_ID = 4876876000002000000
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Cancellation:
     event: Record
