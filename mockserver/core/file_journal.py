@@ -127,7 +127,7 @@ class FileJournal:
                 entry.method,
                 entry.path,
                 entry.status,
-                entry.duration_ms,
+                round(entry.duration_ms, 3),
             ]
         )
         data = (line + "\n").encode("utf-8")

@@ -65,15 +65,20 @@ def record(
     journal: Journal, scope: Scope, vendor: str, status: int, started: float, session: str | None = None
 ) -> None:
     """One journal entry for a vendor request that started at `started` (`time.perf_counter()`)."""
+    # Entry(time, session, vendor, method, path, status, duration_ms), built as `Entry._make` does
+    # without its Python-level length check: one per request
     journal.add(
-        Entry(  # time, session, vendor, method, path, status, duration_ms (positional: one per request)
-            _stamp(),
-            session_of(scope) if session is None else session,
-            vendor,
-            scope.get("method", ""),
-            scope.get("path", ""),
-            status,
-            round((time.perf_counter() - started) * 1000, 3),
+        tuple.__new__(
+            Entry,
+            (
+                _stamp(),
+                session_of(scope) if session is None else session,
+                vendor,
+                scope.get("method", ""),
+                scope.get("path", ""),
+                status,
+                (time.perf_counter() - started) * 1000,
+            ),
         )
     )
 
