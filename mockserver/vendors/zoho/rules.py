@@ -16,9 +16,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from mockserver.core.clock import parse_instant, utc_fields
+from mockserver.core.clock import format_instant, parse_instant
 from mockserver.core.store import Record
 from mockserver.core.values import fast_init
 from mockserver.vendors.plugin import public
@@ -43,8 +44,17 @@ class Cancellation:
 
 
 def zoho_time(instant: datetime) -> str:
-    """Zoho's date-time format: ISO 8601 to the second with a numeric offset (UTC here)."""
-    return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*utc_fields(instant))
+    """Zoho's date-time format: ISO 8601 to the second with a numeric offset (UTC here). The text
+    is `format_instant`'s with the offset for the Z (which keeps the last second's text)."""
+    return format_instant(instant)[:-1] + "+00:00"
+
+
+@lru_cache(maxsize=4096)
+def _shown_time(text: str) -> str:
+    """A stored instant (RFC 3339 with a Z) as Zoho shows it (`zoho_time`). A record shows four,
+    and the stored texts repeat (fixture times of a second, the cancellations' stamps), so each is
+    converted once while it is among the last 4096."""
+    return zoho_time(parse_instant(text))
 
 
 def user_ref(user: Mapping[str, Any], with_email: bool = False) -> dict[str, Any]:
@@ -177,5 +187,5 @@ def shown(event: Mapping[str, Any]) -> Record:
     for key in TIME_FIELDS:
         value = view.get(key)
         if isinstance(value, str) and value.endswith("Z"):
-            view[key] = zoho_time(parse_instant(value))
+            view[key] = _shown_time(value)
     return view
