@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mockserver.core.clock import utc_fields
+from mockserver.core.clock import format_instant
 from mockserver.core.values import fast_init
 
 PRODID = "-//meetergo//meetergo Platform API v4 (cancel-contracts mock)//EN"
@@ -42,8 +42,9 @@ class Event:
 
 
 def utc(value: datetime) -> str:
-    """`20250101T100000Z`: a DATE-TIME in UTC form."""
-    return "{:04d}{:02d}{:02d}T{:02d}{:02d}{:02d}Z".format(*utc_fields(value))
+    """`20250101T100000Z`: a DATE-TIME in UTC form (`format_instant`'s text, which keeps the last
+    second's, without its separators: every answer has a DTSTAMP of now)."""
+    return format_instant(value).replace("-", "").replace(":", "")
 
 
 def escape(text: str) -> str:
