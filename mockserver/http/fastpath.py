@@ -78,12 +78,13 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        vendor = path.split("/", 2)[1] if path.startswith("/") and path.count("/") > 1 else ""
-        plans = self.plans.get(vendor, {}).get(scope["method"])
-        rest = path[len(vendor) + 1 :]
-        if plans is None or not rest.startswith("/"):
+        slash = path.find("/", 1)  # `/vendor/rest`: the vendor's plans match `/rest`
+        by_method = self.plans.get(path[1:slash]) if slash > 0 and path[0] == "/" else None
+        plans = by_method.get(scope["method"]) if by_method is not None else None
+        if plans is None:
             await self.app(scope, receive, send)
             return
+        vendor, rest = path[1:slash], path[slash:]
         for plan in plans:  # Connexion's router takes the first route that matches, in spec order
             path_params = plan.route.match(rest)
             if path_params is not None:
@@ -114,7 +115,7 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             await self.app(scope, _replay(received, receive), send)
             return
         session = session_from(headers.get(SESSION_HEADER_BYTES))
-        last = {key: values[-1] for key, values in query.items()}
+        last = {key: values[-1] for key, values in query.items()} if query else {}
         head, tail = to_messages(
             await self._serve(scope, vendor, plan, session, path_params, last, lowered, body)
         )
@@ -140,6 +141,8 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             if size > self.max_body:
                 return received, None
             if not message.get("more_body", False):
+                if len(received) == 1:  # the common case: the whole body in one message
+                    return received, message.get("body", b"")
                 return received, b"".join(m.get("body", b"") for m in received)
 
     async def _serve(
