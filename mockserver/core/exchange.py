@@ -18,11 +18,17 @@ from mockserver.core.values import fast_init
 
 def encode_json(value: Any) -> bytes:
     """Compact UTF-8 JSON, as the vendors send it (`{"a":1}`). orjson writes it about ten times
-    faster than the standard library; what orjson refuses (an integer beyond 64 bits, a key that
-    is not a string, a type it does not know) is written by the standard library instead."""
+    faster than the standard library; what orjson refuses (an integer beyond 64 bits, a type it
+    does not know) is written by the standard library instead. A key that is not a string is
+    written as the standard library writes it (`OPT_NON_STR_KEYS`); that option is asked for only
+    when needed, as it makes orjson check every key (a meetergo answer: 2.3 -> 3.9 µs)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        pass
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-    except TypeError:  # orjson.JSONEncodeError is a TypeError
+    except TypeError:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
