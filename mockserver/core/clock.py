@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 _RELATIVE = re.compile(r"^now(?:\s*([+-])\s*(\d+)\s*([smhdw]))?$|^([+-])(\d+)([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -13,8 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=4096)
 def parse_instant(text: str) -> datetime:
-    """Parse RFC 3339 / ISO 8601 (a trailing Z allowed); naive values are taken as UTC."""
+    """Parse RFC 3339 / ISO 8601 (a trailing Z allowed); naive values are taken as UTC. The last
+    4096 texts are kept: records are read far more often than written (an API key's expiry, a
+    meeting's start and end, on every request), and a `datetime` is immutable."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
