@@ -64,6 +64,9 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[...
         else:
             params.append(f.name)
             lines.append(f"_set{n}(self, {f.name})")
+    clash = {f.name for f in fields} & {*scope, "self"}
+    if clash:  # a field would hide one of the names above
+        raise TypeError(f"{cls.__qualname__}: @fast_init cannot build a field named {sorted(clash)[0]}")
     body = "\n".join(f"        {line}" for line in lines) or "        pass"
     source = (
         f"def _make({', '.join(scope)}):\n"

@@ -102,7 +102,11 @@ def test_refuses_what_it_cannot_build_the_same_way() -> None:
         name: str
         shared: ClassVar[int] = 0
 
-    for cls in (Mutable, Unslotted, PostInit, KeywordOnly, NotInInit, WithInitVar):
+    @dataclass(frozen=True, slots=True)
+    class Clashing:
+        _set0: str
+
+    for cls in (Mutable, Unslotted, PostInit, KeywordOnly, NotInInit, WithInitVar, Clashing):
         with pytest.raises(TypeError, match="@fast_init"):
             fast_init(cls)
     assert fast_init(WithClassVar)("a").name == "a"  # a class variable is no field: nothing to refuse
