@@ -389,12 +389,17 @@ async def test_both_lanes_journal_the_same_requests(twin: tuple[Twin, httpx.Asyn
     session = {"X-Mock-Session": "journal"}
     for _name, method, url, headers, body in EDGES:
         await client.request(method, url, headers={**headers, **session}, content=body)
-    journals = []
+    journals, times = [], []
     for lane in (transport.fast, transport.reference):
         response = await lane.handle_async_request(
             httpx.Request("GET", "http://mock/__admin/requests", headers=session)
         )
         entries = json.loads(await response.aread())["requests"]
-        journals.append([{k: v for k, v in entry.items() if k != "duration_ms"} for entry in entries])
+        journals.append(
+            [{k: v for k, v in entry.items() if k not in ("duration_ms", "time")} for entry in entries]
+        )
+        times.append([clock.parse_instant(entry["time"]) for entry in entries])
     assert journals[0] == journals[1]
     assert len(journals[0]) == sum(1 for edge in EDGES if not edge[2].startswith("/__admin"))
+    # each lane stamps the second it answered in: the twins of a request may straddle a second
+    assert all(abs(fast - ref) <= timedelta(seconds=1) for fast, ref in zip(*times, strict=True))
