@@ -149,7 +149,9 @@ _CALENDARS_LIMIT = 4096
 
 
 def shown(appointment: Mapping[str, Any], ics_text: str) -> dict[str, Any]:
-    return {**public(appointment), "ics": ics_text}
+    view = public(appointment)  # a new dict: the appointment's copy without mock fields
+    view["ics"] = ics_text  # where the stored record has it, else last, as `{**view, "ics": ...}`
+    return view
 
 
 def _recipients(appointment: Record, records: Records, attendees: list[Record]) -> list[str]:
