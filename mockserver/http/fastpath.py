@@ -79,12 +79,13 @@ class FastPath(SpecMiddleware):  # type: ignore[misc]
             return
         started = time.perf_counter()
         slash = path.find("/", 1)  # `/vendor/rest`: the vendor's plans match `/rest`
-        by_method = self.plans.get(path[1:slash]) if slash > 0 and path[0] == "/" else None
+        vendor = path[1:slash] if slash > 0 and path[0] == "/" else ""  # no vendor is named ""
+        by_method = self.plans.get(vendor)
         plans = by_method.get(scope["method"]) if by_method is not None else None
         if plans is None:
             await self.app(scope, receive, send)
             return
-        vendor, rest = path[1:slash], path[slash:]
+        rest = path[slash:]
         for plan in plans:  # Connexion's router takes the first route that matches, in spec order
             path_params = plan.route.match(rest)
             if path_params is not None:
