@@ -53,17 +53,17 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[...
     params, lines = [], []
     for n, f in enumerate(fields):
         scope[f"_set{n}"] = getattr(cls, f.name).__set__
+        value = f.name
         if f.default is not dataclasses.MISSING:
             scope[f"_default{n}"] = f.default
             params.append(f"{f.name}=_default{n}")
-            lines.append(f"_set{n}(self, {f.name})")
         elif f.default_factory is not dataclasses.MISSING:
             scope[f"_factory{n}"] = f.default_factory
             params.append(f"{f.name}=_FACTORY")
-            lines.append(f"_set{n}(self, _factory{n}() if {f.name} is _FACTORY else {f.name})")
+            value = f"_factory{n}() if {f.name} is _FACTORY else {f.name}"
         else:
             params.append(f.name)
-            lines.append(f"_set{n}(self, {f.name})")
+        lines.append(f"_set{n}(self, {value})")
     clash = {f.name for f in fields} & {*scope, "self"}
     if clash:  # a field would hide one of the names above
         raise TypeError(f"{cls.__qualname__}: @fast_init cannot build a field named {sorted(clash)[0]}")
