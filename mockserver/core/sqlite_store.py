@@ -85,6 +85,7 @@ from mockserver.core.clock import format_instant, utcnow
 from mockserver.core.exchange import encode_json
 from mockserver.core.store import (
     Handover,
+    Matches,
     OutboxEntry,
     Predicate,
     Record,
@@ -792,6 +793,9 @@ class _SqliteTransaction:
         self._scans.setdefault((vendor, collection), []).append(predicate)
         return [record for _key, record in self._view(vendor, collection) if predicate(record)]
 
+    def find_by(self, vendor: str, collection: str, field: str, values: frozenset[str]) -> list[Record]:
+        return self.find(vendor, collection, Matches(field, values))
+
     def keys(self, vendor: str, collection: str) -> list[str]:
         self._scans.setdefault((vendor, collection), []).append(_WHOLE)
         return [key for key, _record in self._view(vendor, collection)]
@@ -957,6 +961,9 @@ class SqliteStore:
         self._seeder = tree_for
         self._trees.clear()
         self._texts = _Texts()
+
+    def index(self, vendor: str, collection: str, field: str) -> None:
+        """Nothing to declare: `find_by` scans the collection as this process keeps it parsed."""
 
     def _prepared(self, sql: sqlite3.Connection, name: str, vendors: Iterable[str] | None) -> _Session:
         """Inside a write transaction: the session, created if new, with `vendors` (None: all)

@@ -31,6 +31,10 @@ The contract every store keeps (tests/store/test_contract.py runs it against eac
 - `all()`, `find()` and `keys()` list records in insertion order (a replaced record keeps its
   place), staged writes included; `find(predicate)` hands out the records `predicate` accepts
   (it is shown each record read-only and must not change it or act outside the transaction);
+- `find_by(field, values)` is `find` for the records whose `field` is one of the texts `values`,
+  with the same order and sharing; a store may answer it from an index (`MemoryStore` keeps one
+  per session and field; `SqliteStore` one per field declared with `index()`), so its cost need
+  not grow with the collection;
 - a store never changes what a seeder returns (it copies what it keeps or hands out), so a seeder
   may share records between the trees it builds (`FixtureSet.resolve` does).
 
@@ -172,6 +176,7 @@ class Transaction(Protocol):
     def read(self, vendor: str, collection: str, key: str) -> Record | None: ...
     def all(self, vendor: str, collection: str) -> list[Record]: ...
     def find(self, vendor: str, collection: str, predicate: Predicate) -> list[Record]: ...
+    def find_by(self, vendor: str, collection: str, field: str, values: frozenset[str]) -> list[Record]: ...
     def keys(self, vendor: str, collection: str) -> list[str]: ...
     def put(self, vendor: str, collection: str, key: str, record: Record) -> None: ...
     def delete(self, vendor: str, collection: str, key: str) -> None: ...
@@ -208,6 +213,18 @@ class Records:
         found = self._tx.find(self.vendor, collection, predicate)
         return [_frozen(record) for record in found] if STRICT_RECORDS else list(found)
 
+    def find_by(self, collection: str, field: str, *values: str) -> list[Mapping[str, Any]]:
+        """The records whose `field` is one of the texts `values`: `find` with that predicate (the
+        same order, as stored), answered from an index where the store keeps one, so a lookup by
+        a field such as Graph's `iCalUId` costs the same with ten records or ten thousand."""
+        for value in values:
+            if type(value) is not str:
+                raise TypeError(f"find_by compares texts, not {type(value).__name__}: use find")
+        if not values:
+            return []
+        found = self._tx.find_by(self.vendor, collection, field, frozenset(values))
+        return [_frozen(record) for record in found] if STRICT_RECORDS else list(found)
+
     def keys(self, collection: str) -> list[str]:
         """The keys of `collection`, in insertion order (nothing is copied)."""
         return self._tx.keys(self.vendor, collection)
@@ -236,6 +253,66 @@ class Store(Protocol):
     def freeze(self, session: str, instant: datetime | None) -> None: ...
     def add_records(self, session: str, tree: StateTree) -> None: ...
     def seed(self, tree_for: Seeder) -> None: ...
+    def index(self, vendor: str, collection: str, field: str) -> None: ...
+
+
+class Matches:
+    """The predicate of `find_by`: the record's `field` is one of the texts `values`."""
+
+    __slots__ = ("field", "values")
+
+    def __init__(self, field: str, values: frozenset[str]) -> None:
+        self.field = field
+        self.values = values
+
+    def __call__(self, record: Mapping[str, Any]) -> bool:
+        value = record.get(self.field)
+        return type(value) is str and value in self.values
+
+
+class _Lookup:
+    """One collection of one `MemoryStore` session, ready for `find_by`: every key's place in
+    insertion order, and per field looked up so far, the keys of each text value. Built on the
+    first `find_by` (one pass over the collection) and kept up to date by every commit."""
+
+    __slots__ = ("fields", "next", "places")
+
+    def __init__(self, records: Mapping[str, Record]) -> None:
+        self.places = {key: place for place, key in enumerate(records)}
+        self.next = len(self.places)
+        self.fields: dict[str, dict[str, dict[str, None]]] = {}
+
+    def keys(self, field: str, records: Mapping[str, Record]) -> dict[str, dict[str, None]]:
+        """text value -> the keys of the records whose `field` has it (an insertion-ordered set)."""
+        found = self.fields.get(field)
+        if found is None:
+            found = self.fields[field] = {}
+            for key, record in records.items():
+                value = record.get(field)
+                if type(value) is str:
+                    found.setdefault(value, {})[key] = None
+        return found
+
+    def change(self, key: str, old: Record | None, new: Record | None) -> None:
+        """`key` goes from `old` to `new` (None: absent), as a commit writes it."""
+        if new is None:
+            self.places.pop(key, None)
+        elif key not in self.places:  # a new key (or one deleted before) comes last
+            self.places[key] = self.next
+            self.next += 1
+        for name, by_value in self.fields.items():
+            before = None if old is None else old.get(name)
+            after = None if new is None else new.get(name)
+            if type(before) is str and before == after:
+                continue
+            if type(before) is str:
+                holders = by_value.get(before)
+                if holders is not None:
+                    holders.pop(key, None)
+                    if not holders:
+                        del by_value[before]
+            if type(after) is str:
+                by_value.setdefault(after, {})[key] = None
 
 
 @dataclass
@@ -245,6 +322,8 @@ class _Session:
     frozen: datetime | None = None
     outbox: list[OutboxEntry] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # (vendor, collection) -> what `find_by` looks records up with (made on its first use)
+    lookups: dict[tuple[str, str], _Lookup] = field(default_factory=dict)
 
     def vendor(self, name: str) -> dict[str, dict[str, Record]] | None:
         """The vendor's collections (None: the vendor has no records). Its records are taken from
@@ -319,6 +398,26 @@ class _MemoryTransaction:
     def find(self, vendor: str, collection: str, predicate: Predicate) -> list[Record]:
         return [record for _key, record in self._view(vendor, collection) if predicate(record)]
 
+    def find_by(self, vendor: str, collection: str, field: str, values: frozenset[str]) -> list[Record]:
+        live = self._live(vendor, collection)
+        lookup = self._session.lookups.get((vendor, collection))
+        if lookup is None:
+            lookup = self._session.lookups[(vendor, collection)] = _Lookup(live)
+        by_value = lookup.keys(field, live)
+        candidates: set[str] = set()
+        for value in values:
+            candidates.update(by_value.get(value, ()))
+        staged = {k: r for (v, c, k), r in self._writes.items() if v == vendor and c == collection}
+        candidates.update(key for key in staged if key in live)  # staged: judged as staged below
+        matches = Matches(field, values)
+        found = []
+        for key in sorted(candidates, key=lookup.places.__getitem__):
+            record = staged[key] if key in staged else live[key]
+            if record is not None and matches(record):
+                found.append(record)
+        found += [r for k, r in staged.items() if k not in live and r is not None and matches(r)]
+        return found
+
     def keys(self, vendor: str, collection: str) -> list[str]:
         return [key for key, _record in self._view(vendor, collection)]
 
@@ -337,8 +436,11 @@ class _MemoryTransaction:
 
     def commit(self) -> None:
         self.handed.check()
+        lookups = self._session.lookups
         for (vendor, collection, key), record in self._writes.items():
             records = self._session.writable(vendor).setdefault(collection, {})
+            if lookups and (lookup := lookups.get((vendor, collection))) is not None:
+                lookup.change(key, records.get(key), record)
             if record is None:
                 records.pop(key, None)
             else:
@@ -358,6 +460,9 @@ class MemoryStore:
         with self._guard:
             self._seeder = tree_for
             self._sessions.clear()
+
+    def index(self, vendor: str, collection: str, field: str) -> None:
+        """Nothing to declare: every session indexes a field on its first `find_by`."""
 
     def _session(self, name: str) -> _Session:
         with self._guard:
@@ -419,6 +524,7 @@ class MemoryStore:
                 owned = current.writable(vendor)
                 for collection, records in collections.items():
                     owned.setdefault(collection, {}).update(copy_record(records))
+            current.lookups.clear()  # made again on the next `find_by`
 
 
 def iter_records(tree: Mapping[str, Mapping[str, Mapping[str, Record]]]) -> Iterator[tuple[str, str, Record]]:

@@ -36,6 +36,7 @@ VENDOR = Vendor(
             key="sub",
             schema={"$ref": "#/components/schemas/MeetingAgentRecord"},
             description="Scheduled, dispatched and Integrated Meeting Agents",
+            indexed=("scheduling_key",),  # cancel and schedule look agents up by it
         ),
         "calendars": Collection(
             key="calendar_id",

@@ -48,7 +48,7 @@ def cancel_meeting_agent(call: Call, records: Records) -> Reply:
     """DELETE /v1/meeting_agents → 202 whatever the agent's state (joining agents stay active)."""
     _principal(call)
     key = _body(call)["scheduling_key"]
-    for agent in records.find(AGENTS, lambda agent: agent.get("scheduling_key") == key):
+    for agent in records.find_by(AGENTS, "scheduling_key", key):
         _cancel(records, agent, call, rules.BY_SCHEDULING_KEY)
     return Reply.empty(202)
 
@@ -63,7 +63,7 @@ def schedule_meeting_agent(call: Call, records: Records) -> Reply:
         shown = public(agent)
         return Reply(200, {name: shown[name] for name in ("sub", "state", "resources")})
     key = body["scheduling_key"]
-    same_key = records.find(AGENTS, lambda agent: agent.get("scheduling_key") == key)
+    same_key = records.find_by(AGENTS, "scheduling_key", key)
     existing = rules.still_scheduled(same_key, key, call.now)
     agent = rules.scheduled_agent(body, existing, new_sub())
     records.put(AGENTS, agent["sub"], agent)

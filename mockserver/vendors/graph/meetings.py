@@ -60,20 +60,13 @@ def cancel(records: Records, event: Mapping[str, Any], comment: str | None, now:
             "events", lambda e: e.get("x-mock-mailbox") == mailbox and rules.is_part_of(e, master)
         )
     target_ids = {str(target["id"]) for target in targets}
-    uids = {target.get("iCalUId") for target in targets if target.get("iCalUId")}
-    # Every `find` runs before the first write, on the same view.
-    copies = (
-        records.find(
-            "events",
-            lambda e: (  # the rarest match first: most events share no iCalUId with the targets
-                e.get("iCalUId") in uids
-                and e.get("x-mock-mailbox") != mailbox
-                and str(e["id"]) not in target_ids
-            ),
-        )
-        if uids
-        else []
-    )
+    uids = {uid for target in targets if isinstance(uid := target.get("iCalUId"), str) and uid}
+    # Every lookup runs before the first write, on the same view.
+    copies = [
+        e
+        for e in records.find_by("events", "iCalUId", *uids)
+        if e.get("x-mock-mailbox") != mailbox and str(e["id"]) not in target_ids
+    ]
     copy_masters = {str(c["id"]) for c in copies if c.get("type") == "seriesMaster"}
     copy_ids = {str(c["id"]) for c in copies}
     if copy_masters:

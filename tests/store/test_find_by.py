@@ -1,0 +1,197 @@
+"""`find_by`: `find` for the records whose field is one of some texts, answered from an index.
+
+Run against both stores (`make_store`), with the field declared (`Store.index`) and without.
+`MemoryStore` indexes a field per session on its first `find_by` (and keeps the index up to
+date through commits, deletions and added records); `SqliteStore` scans the collection as its
+process keeps it parsed. The oracle is always `find` with the same predicate.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockserver.core.sqlite_store import SqliteStore
+from mockserver.core.store import Matches, ReadOnlyRecordError, Records, StateTree, Store, Transaction
+from tests.store.conftest import StoreFactory
+
+VALUES = ["a", "b", "c", "", "A"]
+ODD = [1, None, ["a"], {"k": "a"}, True, 1.5]  # never a text: never found by a text
+
+
+def tree(_now: datetime) -> StateTree:
+    return {
+        "acme": {
+            "events": {
+                "1": {"id": "1", "uid": "a"},
+                "2": {"id": "2", "uid": "b"},
+                "3": {"id": "3", "uid": ["a"]},
+                "4": {"id": "4"},
+                "5": {"id": "5", "uid": "a"},
+            },
+            "empty": {},
+        },
+    }
+
+
+def opened(make_store: StoreFactory, declared: bool) -> Store:
+    store = make_store(tree)
+    if declared:
+        store.index("acme", "events", "uid")
+        store.index("acme", "empty", "uid")
+    return store
+
+
+def both(tx: Transaction, collection: str, *values: str) -> list[Any]:
+    """`find_by`'s answer, checked against `find`'s."""
+    records = Records(tx, "acme")
+    found = records.find_by(collection, "uid", *values)
+    assert found == records.find(collection, Matches("uid", frozenset(values)))
+    return [record["id"] for record in found]
+
+
+@pytest.fixture(params=[True, False], ids=["declared", "undeclared"])
+def declared(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
+def test_find_by_hands_out_the_matches_in_insertion_order(make_store: StoreFactory, declared: bool) -> None:
+    store = opened(make_store, declared)
+    assert store.transact("s", lambda tx: both(tx, "events", "a")) == ["1", "5"]
+    assert store.transact("s", lambda tx: both(tx, "events", "b", "a")) == ["1", "2", "5"]
+    assert store.transact("s", lambda tx: both(tx, "events", "zzz")) == []
+    assert store.transact("s", lambda tx: both(tx, "empty", "a")) == []
+    assert store.transact("s", lambda tx: both(tx, "nothing", "a")) == []
+    assert store.transact("s", lambda tx: Records(tx, "acme").find_by("events", "uid")) == []
+
+
+def test_find_by_sees_the_staged_view(make_store: StoreFactory, declared: bool) -> None:
+    store = opened(make_store, declared)
+
+    def look(tx: Transaction) -> list[list[str]]:
+        records = Records(tx, "acme")
+        seen = [both(tx, "events", "a")]
+        records.put("events", 2, {"id": "2", "uid": "a"})  # now matches: keeps its place
+        records.put("events", 1, {"id": "1", "uid": "c"})  # no longer matches
+        records.delete("events", 5)
+        records.put("events", 9, {"id": "9", "uid": "a"})  # new: last
+        records.put("events", 3, {"id": "3", "uid": "a"})
+        seen.append(both(tx, "events", "a"))
+        seen.append(both(tx, "events", "c", "b"))
+        return seen
+
+    assert store.transact("s", look) == [["1", "5"], ["2", "3", "9"], ["1"]]
+    # committed, as staged; and the next transaction finds the same
+    assert store.transact("s", lambda tx: both(tx, "events", "a")) == ["2", "3", "9"]
+    assert store.transact("other", lambda tx: both(tx, "events", "a")) == ["1", "5"]
+
+
+def test_find_by_follows_commits_deletions_and_keys_written_again(
+    make_store: StoreFactory, declared: bool
+) -> None:
+    store = opened(make_store, declared)
+    assert store.transact("s", lambda tx: both(tx, "events", "a")) == ["1", "5"]
+    store.transact("s", lambda tx: tx.delete("acme", "events", "1"))
+    assert store.transact("s", lambda tx: both(tx, "events", "a")) == ["5"]
+    store.transact("s", lambda tx: tx.put("acme", "events", "1", {"id": "1", "uid": "a"}))
+    assert store.transact("s", lambda tx: both(tx, "events", "a")) == ["5", "1"]  # written again: last
+    store.transact("s", lambda tx: tx.put("acme", "events", "5", {"id": "5", "uid": "b"}))
+    assert store.transact("s", lambda tx: both(tx, "events", "a", "b")) == ["2", "5", "1"]
+    store.transact("s", lambda tx: tx.put("acme", "empty", "x", {"id": "x", "uid": "b"}))
+    assert store.transact("s", lambda tx: both(tx, "empty", "b")) == ["x"]
+    store.add_records("s", {"acme": {"events": {"6": {"id": "6", "uid": "a"}, "2": {"id": "2", "uid": "a"}}}})
+    assert store.transact("s", lambda tx: both(tx, "events", "a")) == ["2", "1", "6"]
+    store.reset("s")
+    assert store.transact("s", lambda tx: both(tx, "events", "a")) == ["1", "5"]
+
+
+def test_find_by_compares_texts_only(make_store: StoreFactory, declared: bool) -> None:
+    store = opened(make_store, declared)
+    for n, odd in enumerate(ODD):  # JSON texts that look like the value are not it either
+        store.transact(
+            "s", lambda tx, n=n, odd=odd: tx.put("acme", "events", f"odd{n}", {"id": f"odd{n}", "uid": odd})
+        )
+    store.transact("s", lambda tx: tx.put("acme", "events", "json", {"id": "json", "uid": {"a": 1}}))
+    assert store.transact("s", lambda tx: both(tx, "events", "a", '{"a":1}', '["a"]', "1", "true", "")) == [
+        "1",
+        "5",
+    ]
+    with pytest.raises(TypeError, match="find_by compares texts"):
+        store.transact("s", lambda tx: Records(tx, "acme").find_by("events", "uid", 1))  # type: ignore[arg-type]
+
+
+def test_find_by_hands_out_records_as_stored(make_store: StoreFactory, declared: bool) -> None:
+    store = opened(make_store, declared)
+
+    def change(tx: Transaction) -> None:
+        [found] = Records(tx, "acme").find_by("events", "uid", "b")
+        with pytest.raises(ReadOnlyRecordError):  # as stored: frozen under STRICT_RECORDS
+            found["uid"] = "changed"
+
+    store.transact("s", change)
+    assert store.snapshot("s")["acme"]["events"]["2"]["uid"] == "b"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_find_by_agrees_with_find_through_random_changes(
+    make_store: StoreFactory, declared: bool, seed: int
+) -> None:
+    store = opened(make_store, declared)
+    rng = random.Random(seed)
+    keys = [str(n) for n in range(12)]
+    for _step in range(40):
+        writes = []
+        for _ in range(rng.randint(0, 3)):
+            key = rng.choice(keys)
+            if rng.random() < 0.25:
+                writes.append((key, None))
+            else:
+                value = rng.choice(VALUES + ODD) if rng.random() < 0.9 else "missing"
+                writes.append((key, {"id": key} if value == "missing" else {"id": key, "uid": value}))
+        asked = rng.sample(VALUES, rng.randint(1, 3))
+
+        def step(tx: Transaction, writes: list[Any] = writes, asked: list[str] = asked) -> None:
+            records = Records(tx, "acme")
+            if rng.random() < 0.5:
+                both(tx, "events", *asked)  # before the writes: what is committed
+            for key, record in writes:
+                if record is None:
+                    records.delete("events", key)
+                else:
+                    records.put("events", key, record)
+            both(tx, "events", *asked)  # with the writes staged
+
+        store.transact("s", step)
+        assert store.transact("s", lambda tx, asked=asked: both(tx, "events", *asked)) is not None
+
+
+def test_a_stale_find_by_runs_again_only_when_its_matches_changed(tmp_path: Path) -> None:
+    """Another worker commits while a transaction that used `find_by` runs: its writes go onto the
+    newer state when the records it found are unchanged there; otherwise it runs again."""
+    mine, theirs = (SqliteStore(tmp_path / "shared.db", tree) for _ in range(2))
+    for store in (mine, theirs):
+        store.index("acme", "events", "uid")
+    mine.snapshot("s")
+
+    def race(other: tuple[str, dict[str, Any]]) -> tuple[int, list[str]]:
+        runs: list[list[str]] = []
+
+        def fn(tx: Transaction) -> None:
+            runs.append(both(tx, "events", "b"))
+            if len(runs) == 1:
+                theirs.transact("s", lambda t: t.put("acme", "events", other[0], other[1]))
+            tx.put("acme", "empty", "marker", {"id": "marker", "runs": len(runs)})
+
+        mine.transact("s", fn)
+        assert mine.snapshot("s")["acme"]["events"][other[0]] == other[1]
+        return len(runs), runs[-1]
+
+    assert race(("4", {"id": "4", "uid": "c"})) == (1, ["2"])  # a record it did not find
+    assert race(("1", {"id": "1", "uid": "b"})) == (2, ["1", "2"])  # one that now matches
+    assert race(("2", {"id": "2", "uid": "b", "n": 1})) == (2, ["1", "2"])  # one it found, changed
+    mine.close()
+    theirs.close()
