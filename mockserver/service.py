@@ -113,10 +113,6 @@ class MockService:
             self._merge_file(Path(path))
         self.store: Store = store or MemoryStore()
         self.store.seed(per_second(self.fixtures))  # the set is complete from here on
-        for name, vendor in self.vendors.items():
-            for collection_name, collection in vendor.collections.items():
-                for field_name in collection.indexed:
-                    self.store.index(name, collection_name, field_name)
         self.faults = FaultBook(self.store, self.vendors)
 
     # fixtures -----------------------------------------------------------------------------------

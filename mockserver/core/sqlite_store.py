@@ -85,6 +85,7 @@ from mockserver.core.clock import format_instant, utcnow
 from mockserver.core.exchange import encode_json
 from mockserver.core.store import (
     Handover,
+    Lookup,
     Matches,
     OutboxEntry,
     Predicate,
@@ -551,12 +552,47 @@ CollectionKey = tuple[str, str, str]  # session, vendor, collection
 
 class _Collections:
     """Parsed collections by (session, vendor, collection) at one generation; never changed in
-    place (a newer generation replaces the whole mapping), so transactions share them."""
+    place (a newer generation replaces the whole mapping), so transactions share them. With each,
+    the `Lookup` that `find_by` made of it, if any: a newer generation's is derived from it with
+    the changes (`advance`) instead of being made again."""
 
     def __init__(self, size: int = CACHED_COLLECTIONS) -> None:
         self._size = size
         self._kept: OrderedDict[CollectionKey, tuple[int, dict[str, Record]]] = OrderedDict()
+        self._lookups: dict[CollectionKey, tuple[dict[str, Record], Lookup]] = {}
         self._guard = threading.Lock()
+
+    def lookup(self, key: CollectionKey, records: dict[str, Record]) -> Lookup:
+        """The lookup of exactly `records` (made now if there is none)."""
+        with self._guard:
+            found = self._lookups.get(key)
+            if found is not None and found[0] is records:
+                return found[1]
+        made = Lookup(records)
+        with self._guard:
+            kept = self._kept.get(key)
+            if kept is not None and kept[1] is records:  # only for what is kept
+                self._lookups[key] = (records, made)
+        return made
+
+    def advance(
+        self,
+        key: CollectionKey,
+        version: int,
+        records: dict[str, Record],
+        gone: list[str],
+        written: list[tuple[str, Record]],
+    ) -> dict[str, Record]:
+        """Keep `records` after the changes (`_caught_up`) at `version`, with the lookup of
+        `records`, if any, derived for the result; returns the result."""
+        result = _caught_up(records, gone, written)
+        with self._guard:
+            found = self._lookups.get(key)
+        lookup = None
+        if found is not None and found[0] is records:
+            lookup = found[1].derived(records, [*((k, None) for k in gone), *written])
+        self.put(key, version, result, lookup)
+        return result
 
     def get(self, key: CollectionKey) -> tuple[int, dict[str, Record]] | None:
         with self._guard:
@@ -565,23 +601,32 @@ class _Collections:
                 self._kept.move_to_end(key)
             return found
 
-    def put(self, key: CollectionKey, version: int, records: dict[str, Record]) -> None:
+    def put(
+        self, key: CollectionKey, version: int, records: dict[str, Record], lookup: Lookup | None = None
+    ) -> None:
         with self._guard:
             found = self._kept.get(key)
             if found is not None and found[0] > version:
                 return  # someone already keeps a newer one
             self._kept[key] = (version, records)
             self._kept.move_to_end(key)
+            if lookup is not None:
+                self._lookups[key] = (records, lookup)
+            else:
+                self._lookups.pop(key, None)
             while len(self._kept) > self._size:
-                self._kept.popitem(last=False)
+                dropped, _ = self._kept.popitem(last=False)
+                self._lookups.pop(dropped, None)
 
     def drop(self, key: CollectionKey) -> None:
         with self._guard:
             self._kept.pop(key, None)
+            self._lookups.pop(key, None)
 
     def clear(self) -> None:
         with self._guard:
             self._kept.clear()
+            self._lookups.clear()
 
 
 class _Trees:
@@ -715,8 +760,9 @@ class _SqliteTransaction:
             records = kept[1]
         elif version is not None and kept is not None and 0 <= created <= kept[0] < version:
             # Only what changed since what this process keeps is read.
-            records = _caught_up(kept[1], *_changes(self._conn, where, kept[0], row[2]))
-            self._cache.put(where, version, records)
+            records = self._cache.advance(
+                where, version, kept[1], *_changes(self._conn, where, kept[0], row[2])
+            )
         else:
             rows = self._conn.execute(
                 "SELECT key, data FROM records WHERE session = ? AND vendor = ? AND collection = ? "
@@ -794,7 +840,16 @@ class _SqliteTransaction:
         return [record for _key, record in self._view(vendor, collection) if predicate(record)]
 
     def find_by(self, vendor: str, collection: str, field: str, values: frozenset[str]) -> list[Record]:
-        return self.find(vendor, collection, Matches(field, values))
+        """`find` with the predicate `Matches`, answered from the `Lookup` this process keeps with
+        the parsed collection (unless this transaction staged writes there: then `find`)."""
+        matches = Matches(field, values)
+        if any(v == vendor and c == collection for v, c, _k in self._writes):
+            return self.find(vendor, collection, matches)
+        self._check(vendor)
+        self._scans.setdefault((vendor, collection), []).append(matches)  # checked as `find`'s
+        live = self._collection(vendor, collection)
+        lookup = self._cache.lookup((self._name, vendor, collection), live)
+        return [live[key] for key in lookup.matching(live, field, values)]
 
     def keys(self, vendor: str, collection: str) -> list[str]:
         self._scans.setdefault((vendor, collection), []).append(_WHOLE)
@@ -854,9 +909,8 @@ class _SqliteTransaction:
                         return False
             # Still valid: what this transaction read of the collection moves to the newest state,
             # so that this process keeps (and its commit updates) that one.
-            caught_up = _caught_up(records, gone, written)
+            caught_up = self._cache.advance(where, row[0], records, gone, written)
             self._read[(vendor, collection)] = (row[0], caught_up)
-            self._cache.put(where, row[0], caught_up)
         return True
 
     def put(self, vendor: str, collection: str, key: str, record: Record) -> None:
@@ -921,13 +975,9 @@ class _SqliteTransaction:
             kept = self._cache.get(cache_key)
             if read is None or kept is None or kept[1] is not read[1]:
                 continue  # this process keeps something else (or nothing): it catches up when read
-            records = dict(read[1])
-            for key, text in writes.items():
-                if text is None:
-                    records.pop(key, None)
-                else:
-                    records[key] = _load(text)
-            self._cache.put(cache_key, version, records)
+            gone = [key for key, text in writes.items() if text is None]
+            written = [(key, _load(text)) for key, text in writes.items() if text is not None]
+            self._cache.advance(cache_key, version, read[1], gone, written)
 
 
 class SqliteStore:
@@ -961,9 +1011,6 @@ class SqliteStore:
         self._seeder = tree_for
         self._trees.clear()
         self._texts = _Texts()
-
-    def index(self, vendor: str, collection: str, field: str) -> None:
-        """Nothing to declare: `find_by` scans the collection as this process keeps it parsed."""
 
     def _prepared(self, sql: sqlite3.Connection, name: str, vendors: Iterable[str] | None) -> _Session:
         """Inside a write transaction: the session, created if new, with `vendors` (None: all)

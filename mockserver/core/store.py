@@ -32,18 +32,20 @@ The contract every store keeps (tests/store/test_contract.py runs it against eac
   place), staged writes included; `find(predicate)` hands out the records `predicate` accepts
   (it is shown each record read-only and must not change it or act outside the transaction);
 - `find_by(field, values)` is `find` for the records whose `field` is one of the texts `values`,
-  with the same order and sharing; a store may answer it from an index (`MemoryStore` keeps one
-  per session and field; `SqliteStore` one per field declared with `index()`), so its cost need
-  not grow with the collection;
+  with the same order and sharing; a store answers it from an index of the field, made on first
+  use (a `Lookup`: `MemoryStore` keeps one per session and collection, `SqliteStore` one with each
+  parsed collection a process keeps), so a lookup by a field need not cost more as the
+  collection grows;
 - a store never changes what a seeder returns (it copies what it keeps or hands out), so a seeder
   may share records between the trees it builds (`FixtureSet.resolve` does).
 
 A networked store (Redis, for teams that run the mock on several hosts) fits the same shape:
 one hash per session and collection (`session:vendor:collection` → key → JSON), seeded with a
 `SET session:NAME:seeded NX` guard; `transact` as an optimistic `WATCH`/`MULTI`/`EXEC` over the
-keys `fn` read, re-running `fn` when `EXEC` fails (the reason `fn` must be re-runnable); the
-outbox and journal as lists (`RPUSH`/`LRANGE`, `LTRIM` for the bound), the frozen clock as one
-key per session. Nothing above this module would change.
+keys `fn` read, re-running `fn` when `EXEC` fails (the reason `fn` must be re-runnable);
+`find_by` as one set per field value (`session:vendor:collection:field:value` → keys, changed in
+the same `MULTI`); the outbox and journal as lists (`RPUSH`/`LRANGE`, `LTRIM` for the bound);
+the frozen clock as one key per session. Nothing above this module would change.
 """
 
 from __future__ import annotations
@@ -253,7 +255,6 @@ class Store(Protocol):
     def freeze(self, session: str, instant: datetime | None) -> None: ...
     def add_records(self, session: str, tree: StateTree) -> None: ...
     def seed(self, tree_for: Seeder) -> None: ...
-    def index(self, vendor: str, collection: str, field: str) -> None: ...
 
 
 class Matches:
@@ -270,10 +271,12 @@ class Matches:
         return type(value) is str and value in self.values
 
 
-class _Lookup:
-    """One collection of one `MemoryStore` session, ready for `find_by`: every key's place in
-    insertion order, and per field looked up so far, the keys of each text value. Built on the
-    first `find_by` (one pass over the collection) and kept up to date by every commit."""
+class Lookup:
+    """A collection ready for `find_by`: every key's place in insertion order, and per field looked
+    up so far, the keys of each text value. Made with one pass over the collection; kept up to date
+    in place by `change` (`MemoryStore`: one per session and collection), or `derived` for a new
+    version of the collection without changing this one (`SqliteStore`: one per parsed collection
+    a process keeps, which are never changed once kept)."""
 
     __slots__ = ("fields", "next", "places")
 
@@ -282,19 +285,47 @@ class _Lookup:
         self.next = len(self.places)
         self.fields: dict[str, dict[str, dict[str, None]]] = {}
 
-    def keys(self, field: str, records: Mapping[str, Record]) -> dict[str, dict[str, None]]:
-        """text value -> the keys of the records whose `field` has it (an insertion-ordered set)."""
-        found = self.fields.get(field)
-        if found is None:
-            found = self.fields[field] = {}
+    def matching(self, records: Mapping[str, Record], field: str, values: frozenset[str]) -> list[str]:
+        """The keys of the records whose `field` is one of `values`, in insertion order."""
+        by_value = self.fields.get(field)
+        if by_value is None:
+            by_value = {}
             for key, record in records.items():
                 value = record.get(field)
                 if type(value) is str:
-                    found.setdefault(value, {})[key] = None
-        return found
+                    by_value.setdefault(value, {})[key] = None
+            self.fields[field] = by_value  # complete before another thread may see it
+        if len(values) == 1:
+            [value] = values
+            found = by_value.get(value)
+            return [] if found is None else sorted(found, key=self.places.__getitem__)
+        keys: set[str] = set()
+        for value in values:
+            keys.update(by_value.get(value, ()))
+        return sorted(keys, key=self.places.__getitem__)
 
     def change(self, key: str, old: Record | None, new: Record | None) -> None:
         """`key` goes from `old` to `new` (None: absent), as a commit writes it."""
+        self._change(key, old, new, None)
+
+    def derived(self, records: Mapping[str, Record], changes: Iterable[tuple[str, Record | None]]) -> Lookup:
+        """The lookup of `records` after `changes` ((key, new record or None), in order, as a dict
+        takes them: a replaced key keeps its place, a new one comes last), leaving this one as it
+        is. What no change touches is shared between the two."""
+        derived = Lookup.__new__(Lookup)
+        derived.places = dict(self.places)
+        derived.next = self.next
+        derived.fields = {name: dict(by_value) for name, by_value in list(self.fields.items())}
+        owned: set[tuple[str, str]] = set()  # (field, value): key sets copied already
+        now: dict[str, Record | None] = {}
+        for key, new in changes:
+            derived._change(key, now[key] if key in now else records.get(key), new, owned)
+            now[key] = new
+        return derived
+
+    def _change(
+        self, key: str, old: Record | None, new: Record | None, owned: set[tuple[str, str]] | None
+    ) -> None:
         if new is None:
             self.places.pop(key, None)
         elif key not in self.places:  # a new key (or one deleted before) comes last
@@ -305,14 +336,23 @@ class _Lookup:
             after = None if new is None else new.get(name)
             if type(before) is str and before == after:
                 continue
-            if type(before) is str:
-                holders = by_value.get(before)
-                if holders is not None:
-                    holders.pop(key, None)
-                    if not holders:
-                        del by_value[before]
+            if type(before) is str and (holders := by_value.get(before)) is not None and key in holders:
+                if owned is not None and (name, before) not in owned:
+                    holders = by_value[before] = dict(holders)
+                    owned.add((name, before))
+                del holders[key]
+                if not holders:
+                    del by_value[before]
             if type(after) is str:
-                by_value.setdefault(after, {})[key] = None
+                holders = by_value.get(after)
+                if holders is None:
+                    holders = by_value[after] = {}
+                    if owned is not None:
+                        owned.add((name, after))
+                elif owned is not None and (name, after) not in owned:
+                    holders = by_value[after] = dict(holders)
+                    owned.add((name, after))
+                holders[key] = None
 
 
 @dataclass
@@ -323,7 +363,7 @@ class _Session:
     outbox: list[OutboxEntry] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # (vendor, collection) -> what `find_by` looks records up with (made on its first use)
-    lookups: dict[tuple[str, str], _Lookup] = field(default_factory=dict)
+    lookups: dict[tuple[str, str], Lookup] = field(default_factory=dict)
 
     def vendor(self, name: str) -> dict[str, dict[str, Record]] | None:
         """The vendor's collections (None: the vendor has no records). Its records are taken from
@@ -402,16 +442,16 @@ class _MemoryTransaction:
         live = self._live(vendor, collection)
         lookup = self._session.lookups.get((vendor, collection))
         if lookup is None:
-            lookup = self._session.lookups[(vendor, collection)] = _Lookup(live)
-        by_value = lookup.keys(field, live)
-        candidates: set[str] = set()
-        for value in values:
-            candidates.update(by_value.get(value, ()))
+            lookup = self._session.lookups[(vendor, collection)] = Lookup(live)
+        keys = lookup.matching(live, field, values)
         staged = {k: r for (v, c, k), r in self._writes.items() if v == vendor and c == collection}
-        candidates.update(key for key in staged if key in live)  # staged: judged as staged below
+        if not staged:
+            return [live[key] for key in keys]
+        # staged records are judged as staged: a live one keeps its place, a new one comes last
+        candidates = sorted({*keys, *(key for key in staged if key in live)}, key=lookup.places.__getitem__)
         matches = Matches(field, values)
         found = []
-        for key in sorted(candidates, key=lookup.places.__getitem__):
+        for key in candidates:
             record = staged[key] if key in staged else live[key]
             if record is not None and matches(record):
                 found.append(record)
@@ -460,9 +500,6 @@ class MemoryStore:
         with self._guard:
             self._seeder = tree_for
             self._sessions.clear()
-
-    def index(self, vendor: str, collection: str, field: str) -> None:
-        """Nothing to declare: every session indexes a field on its first `find_by`."""
 
     def _session(self, name: str) -> _Session:
         with self._guard:

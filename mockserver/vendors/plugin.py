@@ -60,9 +60,6 @@ class Collection:
     key: str
     schema: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
-    # text fields the vendor's rules look records up by (`Records.find_by`): the store may keep an
-    # index of each, so such a lookup costs the same however many records the collection holds
-    indexed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

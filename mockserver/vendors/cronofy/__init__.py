@@ -36,7 +36,6 @@ VENDOR = Vendor(
             key="sub",
             schema={"$ref": "#/components/schemas/MeetingAgentRecord"},
             description="Scheduled, dispatched and Integrated Meeting Agents",
-            indexed=("scheduling_key",),  # cancel and schedule look agents up by it
         ),
         "calendars": Collection(
             key="calendar_id",

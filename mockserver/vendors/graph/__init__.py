@@ -47,7 +47,6 @@ VENDOR = Vendor(
             {"$ref": "#/components/schemas/microsoft.graph.event"},
             "one record per mailbox copy; x-mock-mailbox (user or group id), x-mock-calendar "
             "(absent: the default calendar), x-mock-error (THROTTLED, INTERNAL_ERROR, SERVICE_UNAVAILABLE)",
-            indexed=("iCalUId",),  # a cancel finds the attendees' copies by it
         ),
         "deleted_items": Collection(
             "id",
