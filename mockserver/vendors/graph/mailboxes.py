@@ -129,12 +129,11 @@ def resolve(form: Form, call: Call, records: Records) -> Mailbox:
 
 
 def default_calendar(records: Records, mailbox: Mailbox) -> str | None:
-    found = records.find(
-        "calendars",
-        lambda calendar: (
-            calendar.get("x-mock-owner") == mailbox.id and bool(calendar.get("isDefaultCalendar"))
-        ),
-    )
+    found = [
+        calendar
+        for calendar in records.find_by("calendars", "x-mock-owner", mailbox.id)
+        if calendar.get("isDefaultCalendar")
+    ]
     return str(found[0]["id"]) if found else None
 
 
@@ -166,4 +165,4 @@ def find_event(form: Form, call: Call, records: Records, mailbox: Mailbox) -> Ma
 
 
 def events_in(records: Records, mailbox: Mailbox) -> list[Mapping[str, Any]]:
-    return records.find("events", lambda event: event.get("x-mock-mailbox") == mailbox.id)
+    return records.find_by("events", "x-mock-mailbox", mailbox.id)

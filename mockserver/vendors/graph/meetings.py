@@ -55,10 +55,11 @@ def cancel(records: Records, event: Mapping[str, Any], comment: str | None, now:
     mailbox = event.get("x-mock-mailbox")
     targets = [event]
     if event.get("type") == "seriesMaster":
-        master = {event["id"]}
-        targets += records.find(
-            "events", lambda e: e.get("x-mock-mailbox") == mailbox and rules.is_part_of(e, master)
-        )
+        targets += [
+            e
+            for e in records.find_by("events", "seriesMasterId", str(event["id"]))
+            if e.get("x-mock-mailbox") == mailbox and rules.is_part_of(e, {str(event["id"])})
+        ]
     target_ids = {str(target["id"]) for target in targets}
     uids = {uid for target in targets if isinstance(uid := target.get("iCalUId"), str) and uid}
     # Every lookup runs before the first write, on the same view.
@@ -70,9 +71,11 @@ def cancel(records: Records, event: Mapping[str, Any], comment: str | None, now:
     copy_masters = {str(c["id"]) for c in copies if c.get("type") == "seriesMaster"}
     copy_ids = {str(c["id"]) for c in copies}
     if copy_masters:
-        copies += records.find(
-            "events", lambda e: str(e["id"]) not in copy_ids and rules.is_part_of(e, copy_masters)
-        )
+        copies += [
+            e
+            for e in records.find_by("events", "seriesMasterId", *copy_masters)
+            if str(e["id"]) not in copy_ids and rules.is_part_of(e, copy_masters)
+        ]
     for target in targets:
         records.put("deleted_items", target["id"], rules.deleted(target, now))
         records.delete("events", target["id"])

@@ -306,3 +306,27 @@ def test_a_created_meeting_can_be_cancelled_and_reaches_the_attendee(graph: Grap
     )
     assert graph.event(copies[0]["id"])["isCancelled"] is True
     assert graph.outbox()[-1]["payload"]["comment"] == "Off"
+
+
+def test_cancelling_a_series_master_cancels_the_attendees_own_occurrences(graph: Graph) -> None:
+    """An occurrence only the attendee's mailbox holds (its own iCalUId, no organizer counterpart)
+    belongs to the attendee's copy of the series: cancelled with it."""
+    alex_only = {
+        **graph.event("AAMkAlexWeekly-2="),
+        "id": "AAMkAlexWeekly-3=",
+        "iCalUId": "040000008200E00074C5B7101A82E00800000000B1B2C3D4E5F6A7B8C9D0E1F2A3B4C503",
+    }
+    graph.service.store.add_records(graph.session, {"graph": {"events": {alex_only["id"]: alex_only}}})
+    assert graph.call("me.events.cancel", {}, event_id="AAMkAdeleWeekly=").status == 202
+    assert graph.event("AAMkAlexWeekly-3=")["isCancelled"] is True
+
+
+def test_the_default_calendar_form_finds_an_event_that_names_the_default_calendar(graph: Graph) -> None:
+    named = {
+        **graph.event("AAMkAdeleFocus="),
+        "id": "AAMkAdeleNamed=",
+        "x-mock-calendar": "AAMkAdeleCalendar=",
+    }
+    graph.service.store.add_records(graph.session, {"graph": {"events": {named["id"]: named}}})
+    assert graph.call("me.calendar.events.cancel", {}, event_id="AAMkAdeleNamed=").status == 202
+    assert "AAMkAdeleNamed=" in graph.records("deleted_items")
