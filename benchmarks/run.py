@@ -1,7 +1,8 @@
 """One command, one run: the same cancel-then-read workload, the same load generator, six targets.
 
-    .venv/bin/python benchmarks/run.py [--duration 5] [--connections 32] [--pool 1000] [--no-prism]
+    .venv/bin/python benchmarks/run.py [--duration 5] [--connections 32] [--pool 64] [--no-prism]
                                        [--only TARGET,...] [--rounds N] [--autogroup-nice -10]
+                                       [--server-cpus 1-2] [--wrk-cpus 0]
 
 Targets: our mock with one worker (`cancel-contracts serve`, request validation on, stateful; in
 memory, and again with `--state FILE`, the SQLite store) and with two (`--workers 2 --state FILE`:
@@ -16,7 +17,9 @@ cancellable meetings (see `benchmarks/workload.py`). Loopback only; every run is
 `--duration` seconds per vendor and target (after a 1 s warm-up). All targets are up at once and
 take turns vendor by vendor; `--rounds N` repeats that and keeps each target's best run per
 vendor, and `--autogroup-nice -10` keeps other sessions on a shared machine from capping a target
-(see `raise_autogroup`). Each row also shows the server's CPU time per request (Linux /proc).
+(see `raise_autogroup`). `--server-cpus 1-2 --wrk-cpus 0` pins the targets (with their workers)
+and `wrk` to CPUs of their own: on a machine with three or more, the load generator then takes
+none of the workers' time, which the scaling figure needs (on two it cannot). Each row also shows the server's CPU time per request (Linux /proc).
 A run in which the ceiling's CPU per request differs by more than 1.35x between vendors is flagged
 (the machine was busy with other work during part of it).
 
@@ -227,7 +230,12 @@ def wrk(
     ]
     server_before, wrk_before = tree_cpu(server), children_cpu()
     child = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=pinned(WRK_CPUS),
     )
     raise_autogroup(child.pid)
     stdout, stderr = child.communicate(timeout=seconds + 60)
@@ -264,6 +272,33 @@ def wait_until(check: object, timeout: float) -> float:
 
 
 AUTOGROUP_NICE: int | None = None  # --autogroup-nice
+SERVER_CPUS: frozenset[int] | None = None  # --server-cpus: the CPUs every target runs on
+WRK_CPUS: frozenset[int] | None = None  # --wrk-cpus: the CPUs wrk runs on
+
+
+def cpu_list(text: str) -> frozenset[int]:
+    """`0`, `1,2`, `0-3,6` (taskset's list form) as a set of CPU numbers this process may use."""
+    cpus: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.strip().partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise argparse.ArgumentTypeError(f"not a CPU list: {text!r} (e.g. 0 or 1,2 or 1-3)")
+        cpus.update(range(int(first), int(last or first) + 1))
+    if not cpus:
+        raise argparse.ArgumentTypeError(f"not a CPU list: {text!r}")
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set(cpus)
+    if not cpus <= allowed:
+        raise argparse.ArgumentTypeError(
+            f"CPUs {sorted(cpus - allowed)} are not available here (available: {sorted(allowed)})"
+        )
+    return frozenset(cpus)
+
+
+def pinned(cpus: frozenset[int] | None) -> Callable[[], None] | None:
+    """A `preexec_fn` that pins the child (and whatever it starts: uvicorn's workers) to `cpus`."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
 
 
 def raise_autogroup(pid: int) -> None:
@@ -290,6 +325,7 @@ def process(command: list[str], **kwargs: object) -> Iterator[subprocess.Popen[b
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=pinned(SERVER_CPUS),
         **kwargs,  # type: ignore[call-overload]
     )
     raise_autogroup(child.pid)  # its workers, started later in the same session, share it
@@ -459,6 +495,8 @@ def report(
         f"{args.pool} meetings per vendor and session, a new session per pass; wrk -t1; {os.cpu_count()} CPUs"
         + ("" if args.rounds == 1 else f"; best of {args.rounds} rounds")
         + ("" if args.autogroup_nice is None else f"; autogroup nice {args.autogroup_nice}")
+        + ("" if args.server_cpus is None else f"; targets on CPUs {sorted(args.server_cpus)}")
+        + ("" if args.wrk_cpus is None else f"; wrk on CPUs {sorted(args.wrk_cpus)}")
     )
     for target in targets:
         print(
@@ -584,9 +622,21 @@ def main() -> None:
         "scheduling; negative needs root): -10 keeps other busy sessions on the machine from "
         "capping a target at one session's share of the CPU",
     )
+    parser.add_argument(
+        "--server-cpus",
+        type=cpu_list,
+        help="pin every target (and its workers) to these CPUs, e.g. 1-2 (Linux)",
+    )
+    parser.add_argument(
+        "--wrk-cpus",
+        type=cpu_list,
+        help="pin wrk to these CPUs, e.g. 0: with 3 or more CPUs, a core of its own keeps the load "
+        "generator from taking the workers' CPU time (on 2 CPUs it shares them: see the README)",
+    )
     args = parser.parse_args()
-    global AUTOGROUP_NICE
+    global AUTOGROUP_NICE, SERVER_CPUS, WRK_CPUS
     AUTOGROUP_NICE = args.autogroup_nice
+    SERVER_CPUS, WRK_CPUS = args.server_cpus, args.wrk_cpus
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     unknown = only - set(TARGETS)
     if unknown:
