@@ -276,14 +276,16 @@ class Lookup:
     up so far, the keys of each text value. Made with one pass over the collection; kept up to date
     in place by `change` (`MemoryStore`: one per session and collection), or `derived` for a new
     version of the collection without changing this one (`SqliteStore`: one per parsed collection
-    a process keeps, which are never changed once kept)."""
+    a process keeps, which are never changed once kept). A derived lookup shares the key sets no
+    change touched with the one it came from, and copies one before it changes it (`owned`)."""
 
-    __slots__ = ("fields", "next", "places")
+    __slots__ = ("fields", "next", "owned", "places")
 
     def __init__(self, records: Mapping[str, Record]) -> None:
         self.places = {key: place for place, key in enumerate(records)}
         self.next = len(self.places)
         self.fields: dict[str, dict[str, dict[str, None]]] = {}
+        self.owned: set[tuple[str, str]] | None = None  # (field, value) key sets of its own; None: all
 
     def matching(self, records: Mapping[str, Record], field: str, values: frozenset[str]) -> list[str]:
         """The keys of the records whose `field` is one of `values`, in insertion order."""
@@ -294,6 +296,8 @@ class Lookup:
                 value = record.get(field)
                 if type(value) is str:
                     by_value.setdefault(value, {})[key] = None
+            if self.owned is not None:
+                self.owned.update((field, value) for value in by_value)
             self.fields[field] = by_value  # complete before another thread may see it
         if len(values) == 1:
             [value] = values
@@ -306,7 +310,7 @@ class Lookup:
 
     def change(self, key: str, old: Record | None, new: Record | None) -> None:
         """`key` goes from `old` to `new` (None: absent), as a commit writes it."""
-        self._change(key, old, new, None)
+        self._change(key, old, new)
 
     def derived(self, records: Mapping[str, Record], changes: Iterable[tuple[str, Record | None]]) -> Lookup:
         """The lookup of `records` after `changes` ((key, new record or None), in order, as a dict
@@ -316,16 +320,15 @@ class Lookup:
         derived.places = dict(self.places)
         derived.next = self.next
         derived.fields = {name: dict(by_value) for name, by_value in list(self.fields.items())}
-        owned: set[tuple[str, str]] = set()  # (field, value): key sets copied already
+        derived.owned = set()
         now: dict[str, Record | None] = {}
         for key, new in changes:
-            derived._change(key, now[key] if key in now else records.get(key), new, owned)
+            derived._change(key, now[key] if key in now else records.get(key), new)
             now[key] = new
         return derived
 
-    def _change(
-        self, key: str, old: Record | None, new: Record | None, owned: set[tuple[str, str]] | None
-    ) -> None:
+    def _change(self, key: str, old: Record | None, new: Record | None) -> None:
+        owned = self.owned
         if new is None:
             self.places.pop(key, None)
         elif key not in self.places:  # a new key (or one deleted before) comes last
@@ -364,6 +367,14 @@ class _Session:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # (vendor, collection) -> what `find_by` looks records up with (made on its first use)
     lookups: dict[tuple[str, str], Lookup] = field(default_factory=dict)
+    # (vendor, collection) changed since the session was seeded: no longer the tree's
+    touched: set[tuple[str, str]] = field(default_factory=set)
+
+    def seeded(self, vendor: str, collection: str) -> Mapping[str, Record] | None:
+        """The tree's records of `collection` while the session's are still a copy of them."""
+        if (vendor, collection) in self.touched or vendor not in self.tree:
+            return None
+        return self.tree[vendor].get(collection)
 
     def vendor(self, name: str) -> dict[str, dict[str, Record]] | None:
         """The vendor's collections (None: the vendor has no records). Its records are taken from
@@ -392,9 +403,33 @@ class _Session:
         return {name: self.state[name] for name in order if name in self.state}
 
 
+class _SharedLookups:
+    """The lookups of the seeder's trees' collections, shared by the sessions seeded from them: a
+    session derives its own (a copy) instead of a pass over every record (`Lookup`)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._kept: dict[int, tuple[Mapping[str, Record], Lookup]] = {}
+        self._guard = threading.Lock()
+
+    def of(self, records: Mapping[str, Record], field: str) -> Lookup:
+        """A lookup of the tree's `records` of its own, with `field` looked up already."""
+        with self._guard:
+            found = self._kept.get(id(records))
+        if found is None or found[0] is not records:
+            found = (records, Lookup(records))
+            with self._guard:
+                self._kept[id(records)] = found  # (records kept too: its id stays its own)
+                while len(self._kept) > self._size:
+                    del self._kept[next(iter(self._kept))]
+        found[1].matching(records, field, frozenset())  # made once per tree and field
+        return found[1].derived(records, ())
+
+
 class _MemoryTransaction:
-    def __init__(self, session: _Session, now: datetime) -> None:
+    def __init__(self, session: _Session, now: datetime, shared: _SharedLookups | None = None) -> None:
         self._session = session
+        self._shared = shared
         self.now = now
         self.frozen = session.frozen
         self._writes: dict[tuple[str, str, str], Record | None] = {}
@@ -442,7 +477,12 @@ class _MemoryTransaction:
         live = self._live(vendor, collection)
         lookup = self._session.lookups.get((vendor, collection))
         if lookup is None:
-            lookup = self._session.lookups[(vendor, collection)] = Lookup(live)
+            seeded = self._session.seeded(vendor, collection) if self._shared is not None else None
+            if seeded is not None and self._shared is not None:
+                lookup = self._shared.of(seeded, field)
+            else:
+                lookup = Lookup(live)
+            self._session.lookups[(vendor, collection)] = lookup
         keys = lookup.matching(live, field, values)
         staged = {k: r for (v, c, k), r in self._writes.items() if v == vendor and c == collection}
         if not staged:
@@ -477,7 +517,9 @@ class _MemoryTransaction:
     def commit(self) -> None:
         self.handed.check()
         lookups = self._session.lookups
+        touched = self._session.touched
         for (vendor, collection, key), record in self._writes.items():
+            touched.add((vendor, collection))
             records = self._session.writable(vendor).setdefault(collection, {})
             if lookups and (lookup := lookups.get((vendor, collection))) is not None:
                 lookup.change(key, records.get(key), record)
@@ -495,6 +537,7 @@ class MemoryStore:
         self._seeder: Seeder = seeder or (lambda _now: {})
         self._sessions: dict[str, _Session] = {}
         self._guard = threading.Lock()
+        self._shared = _SharedLookups()
 
     def seed(self, tree_for: Seeder) -> None:
         with self._guard:
@@ -514,7 +557,7 @@ class MemoryStore:
     def transact(self, session: str, fn: Callable[[Transaction], T]) -> T:
         current = self._session(session)
         with current.lock:
-            tx = _MemoryTransaction(current, self._now(current))
+            tx = _MemoryTransaction(current, self._now(current), self._shared)
             result = fn(tx)
             tx.commit()
             return result
@@ -561,6 +604,7 @@ class MemoryStore:
                 owned = current.writable(vendor)
                 for collection, records in collections.items():
                     owned.setdefault(collection, {}).update(copy_record(records))
+                    current.touched.add((vendor, collection))
             current.lookups.clear()  # made again on the next `find_by`
 
 

@@ -9,7 +9,7 @@ is always `find` with the same predicate.
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from mockserver.core.sqlite_store import SqliteStore
 from mockserver.core.store import (
     Lookup,
     Matches,
+    MemoryStore,
     ReadOnlyRecordError,
     Record,
     Records,
@@ -28,6 +29,7 @@ from mockserver.core.store import (
 )
 from tests.store.conftest import StoreFactory
 
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 VALUES = ["a", "b", "c", "", "A"]
 ODD = [1, None, ["a"], {"k": "a"}, True, 1.5]  # never a text: never found by a text
 
@@ -244,3 +246,36 @@ def test_workers_sharing_a_file_find_by_as_find_through_each_others_commits(tmp_
         for value in VALUES:
             store.transact("s", lambda tx, value=value: both(tx, "events", value))
         store.close()
+
+
+def test_sessions_seeded_from_one_tree_derive_their_lookups_from_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `MemoryStore` session whose collection is still the seeder's tree's copies the tree's
+    lookup (made once per tree) instead of passing over every record; one session's changes never
+    show in another's answers, nor in the lookup the next sessions copy."""
+    made: list[int] = []
+    original = Lookup.__init__
+
+    def counting(self: Lookup, records: Any) -> None:
+        made.append(len(records))
+        original(self, records)
+
+    monkeypatch.setattr(Lookup, "__init__", counting)
+    shared = tree(NOW)
+    store = MemoryStore(lambda _now: shared)  # every session gets the same tree
+    assert store.transact("one", lambda tx: both(tx, "events", "a")) == ["1", "5"]
+    store.transact("one", lambda tx: tx.put("acme", "events", "1", {"id": "1", "uid": "b"}))
+    store.transact("one", lambda tx: tx.put("acme", "events", "7", {"id": "7", "uid": "a"}))
+    assert store.transact("one", lambda tx: both(tx, "events", "a", "b")) == ["1", "2", "5", "7"]
+    assert store.transact("two", lambda tx: both(tx, "events", "a")) == ["1", "5"]
+    store.transact("two", lambda tx: tx.delete("acme", "events", "5"))
+    assert store.transact("two", lambda tx: both(tx, "events", "a")) == ["1"]
+    assert store.transact("three", lambda tx: both(tx, "events", "a", "b")) == ["1", "2", "5"]
+    assert made == [5]  # the tree's, once: every session copied it
+    # a session that changed the collection before its first lookup makes its own
+    store.transact("four", lambda tx: tx.put("acme", "events", "2", {"id": "2", "uid": "a"}))
+    assert store.transact("four", lambda tx: both(tx, "events", "a")) == ["1", "2", "5"]
+    assert made == [5, 5]
+    # so does one whose records were added to it (the admin API) before its first lookup
+    store.add_records("five", {"acme": {"events": {"8": {"id": "8", "uid": "a"}}}})
+    assert store.transact("five", lambda tx: both(tx, "events", "a")) == ["1", "5", "8"]
+    assert shared == tree(NOW)  # and the tree itself is as it was
