@@ -19,7 +19,8 @@ take turns vendor by vendor; `--rounds N` repeats that and keeps each target's b
 vendor, and `--autogroup-nice -10` keeps other sessions on a shared machine from capping a target
 (see `raise_autogroup`). `--server-cpus 1-2 --wrk-cpus 0` pins the targets (with their workers)
 and `wrk` to CPUs of their own: on a machine with three or more, the load generator then takes
-none of the workers' time, which the scaling figure needs (on two it cannot). Each row also shows the server's CPU time per request (Linux /proc).
+none of the workers' time, which the scaling figure needs (on two it cannot). Each row also shows
+the server's CPU time per request (Linux /proc).
 A run in which the ceiling's CPU per request differs by more than 1.35x between vendors is flagged
 (the machine was busy with other work during part of it).
 

@@ -287,8 +287,8 @@ class Lookup:
         self.fields: dict[str, dict[str, dict[str, None]]] = {}
         self.owned: set[tuple[str, str]] | None = None  # (field, value) key sets of its own; None: all
 
-    def matching(self, records: Mapping[str, Record], field: str, values: frozenset[str]) -> list[str]:
-        """The keys of the records whose `field` is one of `values`, in insertion order."""
+    def index(self, records: Mapping[str, Record], field: str) -> dict[str, dict[str, None]]:
+        """text value -> the keys of `records` whose `field` has it (made on first use)."""
         by_value = self.fields.get(field)
         if by_value is None:
             by_value = {}
@@ -299,6 +299,11 @@ class Lookup:
             if self.owned is not None:
                 self.owned.update((field, value) for value in by_value)
             self.fields[field] = by_value  # complete before another thread may see it
+        return by_value
+
+    def matching(self, records: Mapping[str, Record], field: str, values: frozenset[str]) -> list[str]:
+        """The keys of the records whose `field` is one of `values`, in insertion order."""
+        by_value = self.index(records, field)
         if len(values) == 1:
             [value] = values
             found = by_value.get(value)
@@ -307,10 +312,6 @@ class Lookup:
         for value in values:
             keys.update(by_value.get(value, ()))
         return sorted(keys, key=self.places.__getitem__)
-
-    def change(self, key: str, old: Record | None, new: Record | None) -> None:
-        """`key` goes from `old` to `new` (None: absent), as a commit writes it."""
-        self._change(key, old, new)
 
     def derived(self, records: Mapping[str, Record], changes: Iterable[tuple[str, Record | None]]) -> Lookup:
         """The lookup of `records` after `changes` ((key, new record or None), in order, as a dict
@@ -323,11 +324,12 @@ class Lookup:
         derived.owned = set()
         now: dict[str, Record | None] = {}
         for key, new in changes:
-            derived._change(key, now[key] if key in now else records.get(key), new)
+            derived.change(key, now[key] if key in now else records.get(key), new)
             now[key] = new
         return derived
 
-    def _change(self, key: str, old: Record | None, new: Record | None) -> None:
+    def change(self, key: str, old: Record | None, new: Record | None) -> None:
+        """`key` goes from `old` to `new` (None: absent), as a commit writes it."""
         owned = self.owned
         if new is None:
             self.places.pop(key, None)
@@ -422,12 +424,12 @@ class _SharedLookups:
                 self._kept[id(records)] = found  # (records kept too: its id stays its own)
                 while len(self._kept) > self._size:
                     del self._kept[next(iter(self._kept))]
-        found[1].matching(records, field, frozenset())  # made once per tree and field
+        found[1].index(records, field)  # made once per tree and field
         return found[1].derived(records, ())
 
 
 class _MemoryTransaction:
-    def __init__(self, session: _Session, now: datetime, shared: _SharedLookups | None = None) -> None:
+    def __init__(self, session: _Session, now: datetime, shared: _SharedLookups) -> None:
         self._session = session
         self._shared = shared
         self.now = now
@@ -474,29 +476,17 @@ class _MemoryTransaction:
         return [record for _key, record in self._view(vendor, collection) if predicate(record)]
 
     def find_by(self, vendor: str, collection: str, field: str, values: frozenset[str]) -> list[Record]:
+        """From the session's `Lookup` of the collection (unless this transaction staged writes
+        there: then `find`, whose view merges them)."""
+        if any(v == vendor and c == collection for v, c, _k in self._writes):
+            return self.find(vendor, collection, Matches(field, values))
         live = self._live(vendor, collection)
         lookup = self._session.lookups.get((vendor, collection))
         if lookup is None:
-            seeded = self._session.seeded(vendor, collection) if self._shared is not None else None
-            if seeded is not None and self._shared is not None:
-                lookup = self._shared.of(seeded, field)
-            else:
-                lookup = Lookup(live)
+            seeded = self._session.seeded(vendor, collection)
+            lookup = Lookup(live) if seeded is None else self._shared.of(seeded, field)
             self._session.lookups[(vendor, collection)] = lookup
-        keys = lookup.matching(live, field, values)
-        staged = {k: r for (v, c, k), r in self._writes.items() if v == vendor and c == collection}
-        if not staged:
-            return [live[key] for key in keys]
-        # staged records are judged as staged: a live one keeps its place, a new one comes last
-        candidates = sorted({*keys, *(key for key in staged if key in live)}, key=lookup.places.__getitem__)
-        matches = Matches(field, values)
-        found = []
-        for key in candidates:
-            record = staged[key] if key in staged else live[key]
-            if record is not None and matches(record):
-                found.append(record)
-        found += [r for k, r in staged.items() if k not in live and r is not None and matches(r)]
-        return found
+        return [live[key] for key in lookup.matching(live, field, values)]
 
     def keys(self, vendor: str, collection: str) -> list[str]:
         return [key for key, _record in self._view(vendor, collection)]

@@ -55,10 +55,11 @@ def cancel(records: Records, event: Mapping[str, Any], comment: str | None, now:
     mailbox = event.get("x-mock-mailbox")
     targets = [event]
     if event.get("type") == "seriesMaster":
+        master = {str(event["id"])}
         targets += [
             e
-            for e in records.find_by("events", "seriesMasterId", str(event["id"]))
-            if e.get("x-mock-mailbox") == mailbox and rules.is_part_of(e, {str(event["id"])})
+            for e in records.find_by("events", "seriesMasterId", *master)
+            if e.get("x-mock-mailbox") == mailbox and rules.is_part_of(e, master)
         ]
     target_ids = {str(target["id"]) for target in targets}
     uids = {uid for target in targets if isinstance(uid := target.get("iCalUId"), str) and uid}

@@ -226,12 +226,12 @@ def cancel_appointment(call: Call, records: Records) -> Reply:
     text = _store_cancelled(records, changed, call.now, outcome.removed)
     if command.cancel_entire_series and outcome.removed is None:
         series = changed.get(rules.SERIES)
-        if isinstance(series, str):  # the usual: looked up through an index
-            same_series = records.find_by(APPOINTMENTS, rules.SERIES, series) if series else []
+        if not series:
+            same_series = []
+        elif isinstance(series, str):  # the usual: looked up through an index
+            same_series = records.find_by(APPOINTMENTS, rules.SERIES, series)
         else:  # a fixture may name a series otherwise (x-mock-* fields are the mock's own)
-            same_series = (
-                records.find(APPOINTMENTS, lambda other: other.get(rules.SERIES) == series) if series else []
-            )
+            same_series = records.find(APPOINTMENTS, lambda other: other.get(rules.SERIES) == series)
         for other in rules.future_occurrences(changed, same_series):
             _store_cancelled(
                 records, rules.cancelled(other, command.reason, principal.user_id, call.now), call.now
